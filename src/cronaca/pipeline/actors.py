@@ -1,0 +1,229 @@
+"""Mentions (knowledge-base hits) and actor phrases.
+
+Without a parser, an actor is read off the surface: a role noun ("presidente",
+"agenzie di intelligence") gives the sector, an adjective, name, seat or person
+gives the country, and the function words between them ("di", "della", ",",
+"sia ... che") say whether they belong to one phrase.
+"""
+
+from __future__ import annotations
+
+from ..kb import KBEntry
+from ..lang import pack
+from ..model import ActorPhrase, Document, Entity, Mention, Token
+
+_CODE_KINDS = ("person", "org", "name", "seat", "group", "adj")
+
+
+def _event_date(doc: Document) -> str | None:
+    return doc.pub_date
+
+
+class MentionStage:
+    name = "mentions"
+    requires = ("tokens", "sentences")
+    assigns = ("mentions",)
+
+    def __call__(self, doc: Document, config) -> None:  # type: ignore[no-untyped-def]
+        kb = config.kb
+        toks = doc.tokens
+        out: list[Mention] = []
+        date = _event_date(doc)
+        for s in doc.sentences:
+            for m in kb.match(toks, doc.lang, s.tok_start, s.tok_end):
+                f = m.best
+                if f.entry.ambiguous:
+                    continue
+                out.append(_mention(doc, m.tok_start, m.tok_end, f.entry, s.index, date))
+        out = _short_forms(doc, out, date, kb.entries)
+        doc.mentions = out
+
+
+def _mention(doc: Document, i: int, j: int, e: KBEntry, sent: int, date: str | None) -> Mention:
+    toks = doc.tokens
+    start, end = toks[i].start, toks[j - 1].end
+    code, sector, _ = e.at(date)
+    return Mention(
+        start=start,
+        end=end,
+        tok_start=i,
+        tok_end=j,
+        kind=e.kind,
+        entity=Entity(
+            entity_text=doc.text[start:end],
+            code=code or "UNK",
+            sector=sector,
+            identifier_id=e.wikidata,
+            name=e.name,
+        ),
+        kb_id=e.kb_id,
+        sentence=sent,
+    )
+
+
+def _short_forms(doc: Document, mentions: list[Mention], date: str | None,
+                 kb_entries: dict[str, KBEntry]) -> list[Mention]:
+    """Within an article, "Kim" or "Choe" after "Kim Jong Un" / "Choe Son Hui" is that person.
+
+    A short form is any capitalised token of a matched person alias; one that
+    two different people share in the article is left alone.
+    """
+    owners: dict[str, set[str]] = {}
+    for m in mentions:
+        if m.kind != "person":
+            continue
+        for t in doc.tokens[m.tok_start : m.tok_end]:
+            if t.is_upper_initial and len(t.text) >= 3:
+                owners.setdefault(t.norm, set()).add(m.kb_id)
+    if not owners:
+        return mentions
+    covered = {i for m in mentions for i in range(m.tok_start, m.tok_end)}
+    extra: list[Mention] = []
+    for s in doc.sentences:
+        for i in range(s.tok_start, s.tok_end):
+            t = doc.tokens[i]
+            if i in covered or not t.is_upper_initial:
+                continue
+            own = owners.get(t.norm)
+            if own and len(own) == 1:
+                e = kb_entries.get(next(iter(own)))
+                if e is not None:
+                    extra.append(_mention(doc, i, i + 1, e, s.index, date))
+    if not extra:
+        return mentions
+    return sorted(mentions + extra, key=lambda m: m.start)
+
+
+class PhraseStage:
+    name = "actors"
+    requires = ("mentions",)
+    assigns = ("phrases",)
+
+    def __call__(self, doc: Document, config) -> None:  # type: ignore[no-untyped-def]
+        p = pack(doc.lang)
+        glue = p.words("phrase_glue")
+        list_glue = p.words("list_glue")
+        preps = (
+            p.words("agent_preps") | p.words("recipient_preps") | p.words("locative_preps")
+            | p.words("genitive_preps") | p.words("symmetric_preps") | p.words("other_preps")
+        )
+        articles = glue - p.words("genitive_preps")
+        phrases: list[ActorPhrase] = []
+        by_sent: dict[int, list[Mention]] = {}
+        for m in doc.mentions:
+            by_sent.setdefault(m.sentence, []).append(m)
+        for sent, ms in by_sent.items():
+            groups: list[list[Mention]] = []
+            for m in ms:
+                if groups and _joins(doc.tokens, groups[-1], m, glue, list_glue):
+                    groups[-1].append(m)
+                else:
+                    groups.append([m])
+            for g in groups:
+                ph = _phrase(doc, g, glue, list_glue, preps, articles, sent)
+                if ph is not None:
+                    phrases.append(ph)
+        doc.phrases = phrases
+
+
+def _joins(toks: list[Token], group: list[Mention], m: Mention, glue: frozenset[str],
+           list_glue: frozenset[str]) -> bool:
+    between = toks[group[-1].tok_end : m.tok_start]
+    if len(between) > 4:
+        return False
+    seen_sia = any(t.norm == "sia" for t in between) or any(
+        t.norm == "sia" for g in group for t in toks[g.tok_start - 1 : g.tok_start]
+    )
+    for t in between:
+        if t.norm in glue:
+            continue
+        if t.norm in list_glue and (t.norm != "che" or seen_sia):
+            continue
+        return False
+    # "ai militari, il regime di Kim": a comma after a bare role ends the phrase;
+    # a list needs a country-bearing part before the comma or "sia ... che"
+    if any(t.norm == "," for t in between) and not seen_sia:
+        if all(g.kind == "role" for g in group) or m.kind == "role":
+            return False
+    return True
+
+
+def _phrase(doc: Document, g: list[Mention], glue: frozenset[str], list_glue: frozenset[str],
+            preps: frozenset[str], articles: frozenset[str], sent: int) -> ActorPhrase | None:
+    toks = doc.tokens
+    # split into components at list glue
+    comps: list[list[Mention]] = [[g[0]]]
+    for prev, m in zip(g, g[1:], strict=False):
+        between = toks[prev.tok_end : m.tok_start]
+        if any(t.norm in list_glue and t.norm not in glue for t in between):
+            comps.append([m])
+        else:
+            comps[-1].append(m)
+    ents: list[Entity] = []
+    pending_sector: str | None = None
+    whys: list[str] = []
+    for c in comps:
+        coded = [m for m in c if m.kind in _CODE_KINDS]
+        roles = [m for m in c if m.kind == "role"]
+        role_sector = roles[0].entity.sector if roles else None
+        if not coded:
+            pending_sector = role_sector or pending_sector
+            continue
+        # most specific first: person > org > name/seat/group > adjective
+        coded.sort(key=lambda m: _CODE_KINDS.index(m.kind))
+        head = coded[0]
+        sector = head.entity.sector
+        if head.kind in ("person", "org"):
+            sector = sector or role_sector
+        else:
+            sector = role_sector or pending_sector or sector
+        if roles or head.kind in ("adj",):
+            pending_sector = role_sector or pending_sector
+        ident = head.entity.identifier_id
+        start = min(m.start for m in c)
+        end = max(m.end for m in c)
+        e = Entity(
+            entity_text=doc.text[start:end],
+            code=head.entity.code,
+            sector=sector,
+            identifier_id=ident,
+            name=head.entity.name,
+        )
+        whys.append(f"{doc.text[start:end]!r}->{e.code}/{e.sector} via {head.kind}:{head.kb_id}")
+        if not any(x.code == e.code and x.sector == e.sector for x in ents):
+            ents.append(e)
+    if not ents:
+        return None
+    # the word before the phrase, skipping articles ("dalla Corea" -> "dalla"; "a la" -> "a")
+    i = g[0].tok_start - 1
+    s0 = doc.sentences[sent].tok_start
+    skipped = False
+    while i >= s0 and toks[i].norm in articles:
+        i -= 1
+        skipped = True
+    prep = None
+    if i >= s0:
+        n = toks[i].norm
+        if doc.lang in ("it", "fr", "es") and not skipped and n not in preps and toks[i].text[:1].isalpha() \
+                and g[0].kind in ("role", "adj") and not toks[i].is_upper_initial:
+            # "operazioni militari di Mosca": a role word right after a noun modifies it
+            prep = "_mod"
+        elif n in preps:
+            prep = n
+            # multiword: "da parte di", "nei confronti di"
+            if i - 2 >= s0:
+                tri = " ".join(t.norm for t in toks[i - 2 : i + 1])
+                if tri in ("da parte di", "da parte del", "da parte della", "da parte dell'",
+                           "da parte dei", "da parte degli", "nei confronti di"):
+                    prep = "da" if tri.startswith("da parte") else "a"
+    return ActorPhrase(
+        start=g[0].start,
+        end=g[-1].end,
+        tok_start=g[0].tok_start,
+        tok_end=g[-1].tok_end,
+        sentence=sent,
+        entities=tuple(ents),
+        kinds=frozenset(m.kind for m in g),
+        prep=prep,
+        why="; ".join(whys),
+    )

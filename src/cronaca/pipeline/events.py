@@ -1,0 +1,741 @@
+"""Triggers, roles, attribution and modality, and event assembly.
+
+No parser exists offline for Italian, so roles come from clause-level rules over
+the surface: the nearest subject-like actor phrase before the trigger is the
+actor; the first object-like phrase after it (direct, or introduced by a
+recipient preposition) is the recipient; a participle without the "have"
+auxiliary is passive ("firmato da", "signed by"); "tra X e Y" makes the event
+symmetric. Every decision is written to the draft's `explain` list, which
+`cronaca extract --explain` prints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cache
+
+from ..lang import Pack, TriggerEntry, pack, verb_forms
+from ..model import (
+    ActorPhrase,
+    DateRef,
+    Document,
+    Entity,
+    Event,
+    Place,
+    Provenance,
+    Quantity,
+    Sentence,
+    Trigger,
+    content_id,
+)
+from ..ontology import goldstein, quad_class
+from ..text import phrase_norms
+
+# Events that need someone on the receiving end, unless symmetric (PLOVER manual).
+_NEEDS_RECIPIENT = {"AID", "COOPERATE", "SANCTION", "CONSULT", "REQUEST", "THREATEN"}
+# Future cooperation is itself an AGREE event (PLOVER, SPEC.md §1).
+_TO_AGREE = {"CONSULT", "SUPPORT", "COOPERATE", "AID"}
+
+
+# --------------------------------------------------------------------------- triggers
+@dataclass(frozen=True)
+class _Index:
+    by_first: dict[str, list[tuple[tuple[str, ...], TriggerEntry, str]]]
+    reporting: dict[str, list[tuple[str, ...]]]
+
+
+@cache
+def _index(lang: str) -> _Index:
+    p = pack(lang)
+    by_first: dict[str, list[tuple[tuple[str, ...], TriggerEntry, str]]] = {}
+    for e in p.triggers:
+        for form, tense in e.forms.items():
+            by_first.setdefault(form[0], []).append((form, e, tense))
+    for v in by_first.values():
+        v.sort(key=lambda x: -len(x[0]))
+    reporting: dict[str, list[tuple[str, ...]]] = {}
+    forms: set[tuple[str, ...]] = set()
+    for lemma in p.data.get("reporting_verbs", []):
+        for f in verb_forms(lang, lemma):
+            if len(f) >= 4:
+                forms.add(phrase_norms(f, lang))
+    for f in p.data.get("reporting_forms", []):
+        forms.add(phrase_norms(f, lang))
+    for f in forms:
+        if f:
+            reporting.setdefault(f[0], []).append(f)
+    return _Index(by_first=by_first, reporting=reporting)
+
+
+def _seq_at(norms: list[str], i: int, seq: tuple[str, ...]) -> bool:
+    return tuple(norms[i : i + len(seq)]) == seq
+
+
+def _find_seq(norms: list[str], lo: int, hi: int, seqs: tuple[tuple[str, ...], ...]) -> int | None:
+    for i in range(max(lo, 0), min(hi, len(norms))):
+        for s in seqs:
+            if s and norms[i] == s[0] and _seq_at(norms, i, s):
+                return i
+    return None
+
+
+class TriggerStage:
+    name = "triggers"
+    requires = ("tokens", "sentences")
+    assigns = ("triggers",)
+
+    def __call__(self, doc: Document, config) -> None:  # type: ignore[no-untyped-def]
+        idx = _index(doc.lang)
+        norms = [t.norm for t in doc.tokens]
+        out: list[Trigger] = []
+        for s in doc.sentences:
+            i = s.tok_start
+            while i < s.tok_end:
+                cands = idx.by_first.get(norms[i])
+                if not cands:
+                    i += 1
+                    continue
+                best: tuple[int, tuple[str, ...], TriggerEntry, str, tuple[int, int] | None] | None = None
+                for form, e, tense in cands:
+                    if not _seq_at(norms, i, form) or i + len(form) > s.tok_end:
+                        continue
+                    j = i + len(form)
+                    lo, hi = max(s.tok_start, i - e.window), min(s.tok_end, j + e.window)
+                    if e.without and _find_seq(norms, lo, hi, e.without) is not None:
+                        continue
+                    obj = None
+                    if e.with_:
+                        k = _find_seq(norms, j, hi, e.with_)
+                        if k is None:
+                            k = _find_seq(norms, lo, i, e.with_)
+                        if k is None:
+                            continue
+                        obj = (k, k + 1)
+                    score = (2 if e.with_ else 1) * 10 + len(form)
+                    if best is None or score > best[0]:
+                        best = (score, form, e, tense, obj)
+                if best is None:
+                    i += 1
+                    continue
+                _, form, e, tense, obj = best
+                j = i + len(form)
+                out.append(Trigger(
+                    start=doc.tokens[i].start, end=doc.tokens[j - 1].end, tok_start=i, tok_end=j,
+                    sentence=s.index, event=e.event, mode=e.mode, cameo=e.cameo, entry_id=e.id,
+                    nominal=tense == "noun", symmetric=e.symmetric, passive=False,
+                    object_span=obj, tense=tense, role_hint=e.role_hint, context=e.context,
+                ))
+                i = j
+        doc.triggers = out
+
+
+# --------------------------------------------------------------------------- drafts
+@dataclass
+class Draft:
+    trigger: Trigger
+    event: str
+    mode: str | None
+    cameo: str
+    actor: list[Entity] = field(default_factory=list)
+    recipient: list[Entity] = field(default_factory=list)
+    actor_phrase: ActorPhrase | None = None
+    symmetric: bool = False
+    place: Place | None = None
+    date: DateRef | None = None
+    date_inherited: bool = False
+    attribution: Entity | None = None
+    modality: str = "asserted"
+    quantity: Quantity | None = None
+    confidence: float = 0.5
+    clause: tuple[int, int] = (0, 0)
+    explain: list[str] = field(default_factory=list)
+    drop: str | None = None  # why this draft will not become an event
+
+
+def _clause(doc: Document, p: Pack, s: Sentence, k: int, k_end: int) -> tuple[int, int]:
+    breaks = p.words("clause_breaks") | {";"}
+    left, right = s.tok_start, s.tok_end
+    for i in range(k - 1, s.tok_start - 1, -1):
+        if doc.tokens[i].norm in breaks:
+            left = i + 1
+            break
+    for i in range(k_end, s.tok_end):
+        if doc.tokens[i].norm in breaks:
+            right = i
+            break
+    return left, right
+
+
+def _is_passive(doc: Document, p: Pack, t: Trigger, s: Sentence) -> bool:
+    """A participle is passive unless a "have" auxiliary governs it."""
+    if t.nominal:
+        return False
+    toks = doc.tokens
+    active, passive, adverbs = p.words("active_aux"), p.words("passive_aux"), p.words("adverbs")
+    agent = p.words("agent_preps")
+    if t.tense not in ("part", "past"):
+        return False
+    i = t.tok_start - 1
+    seen_passive = False
+    while i >= s.tok_start and (toks[i].norm in adverbs or toks[i].norm in passive):
+        seen_passive = seen_passive or toks[i].norm in passive
+        i -= 1
+    if i >= s.tok_start and toks[i].norm in active:
+        return False  # "ha firmato", "has signed", "a signé"
+    if seen_passive:
+        return True
+    if t.tense == "part" and doc.lang != "en":
+        return True  # reduced relative: "il trattato, firmato durante la visita"
+    # English simple past vs bare participle: passive only with a following "by"
+    for j in range(t.tok_end, min(s.tok_end, t.tok_end + 6)):
+        if toks[j].norm in agent:
+            return True
+    return False
+
+
+def _subject_like(ph: ActorPhrase, p: Pack) -> bool:
+    return ph.prep is None or ph.prep in p.words("coordinators")
+
+
+class RoleStage:
+    name = "roles"
+    requires = ("triggers", "phrases", "places", "dates")
+    assigns = ("drafts",)
+
+    def __call__(self, doc: Document, config) -> None:  # type: ignore[no-untyped-def]
+        p = pack(doc.lang)
+        drafts: list[Draft] = []
+        by_sent: dict[int, list[ActorPhrase]] = {}
+        for ph in doc.phrases:
+            by_sent.setdefault(ph.sentence, []).append(ph)
+        topic: dict[int, ActorPhrase] = {}  # paragraph -> last subject phrase
+        trig_by_sent: dict[int, list[Trigger]] = {}
+        for t in doc.triggers:
+            trig_by_sent.setdefault(t.sentence, []).append(t)
+        for s in doc.sentences:
+            phrases = by_sent.get(s.index, [])
+            trigs = trig_by_sent.get(s.index, [])
+            for ti, t in enumerate(trigs):
+                d = self._draft(doc, p, s, t, phrases, trigs, ti, topic.get(s.paragraph))
+                drafts.append(d)
+            subj = [ph for ph in phrases if _subject_like(ph, p) and ph.kinds & {"person", "org", "role", "name", "seat", "adj"}]
+            if subj:
+                topic[s.paragraph] = subj[0]
+        doc.drafts = drafts
+
+    def _draft(self, doc: Document, p: Pack, s: Sentence, t: Trigger, phrases: list[ActorPhrase],
+               trigs: list[Trigger], ti: int, topic: ActorPhrase | None) -> Draft:
+        d = Draft(trigger=t, event=t.event, mode=t.mode, cameo=t.cameo)
+        d.explain.append(f"trigger {doc.text[t.start:t.end]!r} -> {t.event}/{t.mode or '-'} cameo {t.cameo} (lexicon {t.entry_id}, {t.tense})")
+        left, right = _clause(doc, p, s, t.tok_start, t.tok_end)
+        # the next trigger's verb closes this one's object search
+        nxt = next((x.tok_start for x in trigs[ti + 1 :] if not x.nominal), right)
+        if not t.nominal:
+            right = min(right, max(nxt, t.tok_end))
+        d.clause = (left, right)
+        passive = _is_passive(doc, p, t, s)
+        if passive:
+            d.explain.append("passive: no 'have' auxiliary before the participle")
+        left_ph = [ph for ph in phrases if ph.tok_end <= t.tok_start and ph.tok_start >= left]
+        right_ph = [ph for ph in phrases if ph.tok_start >= t.tok_end and ph.tok_start < right]
+        agent_preps = p.words("agent_preps") | {"da"}
+        recip_preps = p.words("recipient_preps")
+        loc_preps = p.words("locative_preps")
+        gen_preps = p.words("genitive_preps")
+        sym_preps = p.words("symmetric_preps")
+
+        actor: ActorPhrase | None = None
+        recipient: ActorPhrase | None = None
+        hint = t.role_hint
+        # symmetric "tra X e Y" / "between X and Y"
+        sym = next((ph for ph in left_ph + right_ph if ph.prep in sym_preps and len(ph.codes) >= 2), None)
+        if t.nominal:
+            gen = next((ph for ph in right_ph if ph.prep in gen_preps and ph.tok_start - t.tok_end <= 3), None)
+            agent = next((ph for ph in right_ph if ph.prep in agent_preps), None)
+            actor = gen or agent
+            if actor is None:
+                prev = doc.tokens[t.tok_start - 2 : t.tok_start]
+                if any(x.norm in p.words("possessives") for x in prev):
+                    actor = self._nearest_subject(left_ph, p) or topic
+                    d.explain.append("possessive: actor from the sentence or paragraph subject")
+            if actor is None:
+                actor = self._nearest_subject(left_ph, p)
+            recipient = next((ph for ph in right_ph if ph is not actor and (ph.prep in recip_preps or ph.prep in loc_preps)), None)
+        elif passive:
+            actor = next((ph for ph in right_ph if ph.prep in agent_preps), None)
+            # the patient is close: never across "che"/"that" into the main clause
+            comp = p.words("complementizers")
+            cut = max((i for i in range(left, t.tok_start) if doc.tokens[i].norm in comp), default=left)
+            patient = self._nearest_subject([ph for ph in left_ph if ph.tok_start > cut], p)
+            recipient = patient
+            if recipient is None:
+                recipient = next((ph for ph in right_ph if ph is not actor and ph.prep in recip_preps), None)
+        else:
+            actor = self._nearest_subject(left_ph, p)
+            if actor is None:
+                # inverted subject ("ha dichiarato il ministro"): a bare phrase right after
+                cand = next((ph for ph in right_ph if ph.prep is None and ph.tok_start - t.tok_end <= 2), None)
+                if cand is not None and t.event not in ("CONSULT",):
+                    actor = None  # keep it as object; a pro-drop subject is more common
+            # destinations ("in Russia") are recipients only of moves: aid, visits, deployments
+            moves = hint == "visit" or t.event in ("AID", "MOBILIZE")
+            for ph in right_ph:
+                if ph.prep in gen_preps or ph.prep in agent_preps or ph.prep == "_mod":
+                    continue
+                if ph.prep is None or ph.prep in recip_preps or (moves and ph.prep in loc_preps):
+                    recipient = ph
+                    break
+        if hint == "evoke" and not passive:
+            # "X ha suscitato preoccupazioni tra Y": Y is concerned (actor) about X (recipient)
+            exp = next((ph for ph in right_ph if ph.prep is not None), None)
+            if exp is not None:
+                target = actor
+                actor, recipient = exp, None
+                sym_target = next((ph for ph in left_ph if len(ph.codes) >= 2), None)
+                target = target or sym_target
+                if target is not None:
+                    recipient = target
+                d.explain.append("evoke: the concerned party is the actor, the cause the recipient")
+            sym_off = True
+        else:
+            sym_off = False
+        if actor is None and not t.nominal:
+            sent_subj = self._first_subject([ph for ph in phrases if ph.tok_end <= t.tok_start], p)
+            fallback = sent_subj or topic
+            if fallback is not None:
+                actor = fallback
+                d.confidence -= 0.2 if passive else 0.15
+                d.explain.append(f"actor: no subject in the clause; {'sentence' if sent_subj else 'paragraph'} subject {doc.text[fallback.start:fallback.end]!r}")
+        elif actor is not None:
+            d.confidence += 0.2
+            d.explain.append(f"actor: {doc.text[actor.start:actor.end]!r} ({actor.why})")
+        if sym is not None and not sym_off:
+            d.symmetric = True
+            d.actor = list(sym.entities)
+            d.explain.append(f"symmetric: {doc.text[sym.start:sym.end]!r}")
+            if recipient is sym:
+                recipient = None
+        elif actor is not None:
+            d.actor = list(actor.entities)
+            d.actor_phrase = actor
+        if recipient is not None and recipient is not actor:
+            d.recipient = list(recipient.entities)
+            d.confidence += 0.1
+            d.explain.append(f"recipient: {doc.text[recipient.start:recipient.end]!r} (prep {recipient.prep or 'none'})")
+
+        # place: a located toponym in the clause, the most specific first
+        places = [pm for pm in doc.places if pm.sentence == s.index
+                  and left <= pm.tok_start < max(right, t.tok_end)]
+        located = [pm for pm in places if self._prep_before(doc, pm.tok_start, s) in loc_preps]
+        if located:
+            rank = {"site": 0, "city": 1, "region": 1, "country": 3}
+            pm = min(located, key=lambda x: (rank.get(x.place.precision, 2), abs(x.tok_start - t.tok_end)))
+            d.place = pm.place
+            d.explain.append(f"place: {doc.text[pm.start:pm.end]!r} -> {pm.place.name}, {pm.place.code} ({pm.place.precision})")
+
+        if hint == "host":
+            # "Putin ha ricevuto Choe": the visitor is the actor, the host the recipient
+            if d.recipient and d.actor:
+                d.actor, d.recipient = d.recipient, d.actor
+                d.explain.append("host verb: visitor becomes actor, host recipient")
+            elif not passive:
+                d.drop = "host verb without a visitor"
+        if hint == "visit" and not d.recipient and located:
+            dest = min(located, key=lambda x: abs(x.tok_start - t.tok_end)).place
+            if dest.code:
+                d.recipient = [Entity(entity_text=dest.name, code=dest.code, sector=None)]
+                d.explain.append(f"visit: host is the destination's country {dest.code}")
+        if hint == "visit" and d.recipient and d.actor and {e.code for e in d.recipient} <= {e.code for e in d.actor}:
+            d.drop = "a trip inside the actor's own country"
+        if hint == "sign":
+            parties = list(d.actor)
+            codes = {e.code for e in parties}
+            for e in d.recipient:
+                if e.code not in codes:
+                    parties.append(e)
+                    codes.add(e.code)
+            if len(codes) < 2 and d.place is not None and d.place.code and d.place.code not in codes:
+                parties.append(Entity(entity_text=d.place.name, code=d.place.code, sector="GOV"))
+                d.explain.append(f"sign: other party from the place of signing ({d.place.code})")
+            if len({e.code for e in parties}) >= 2:
+                d.actor, d.recipient, d.symmetric = parties, [], True
+        if hint == "launch":
+            target = next((ph for ph in right_ph if ph.prep in recip_preps and ph.prep not in ("a", "al", "alla", "to")), None)
+            if target is not None and t.event == "MOBILIZE":
+                d.event, d.mode, d.cameo = "ASSAULT", "aerial", "195"
+                d.recipient = list(target.entities)
+                d.explain.append("launch at a target: ASSAULT, not a show of force")
+            elif t.event == "MOBILIZE":
+                d.recipient = []
+        if not d.symmetric and t.symmetric and len({e.code for e in d.actor}) >= 2 and not d.recipient:
+            d.symmetric = True
+        if not d.symmetric and len({e.code for e in d.actor}) >= 2 and not d.recipient and d.event in ("CONSULT", "COOPERATE", "SUPPORT", "AGREE"):
+            d.symmetric = True
+        if t.object_span is not None:
+            d.confidence += 0.1
+        if t.nominal:
+            d.confidence -= 0.15
+        return d
+
+    @staticmethod
+    def _first_subject(phs: list[ActorPhrase], p: Pack) -> ActorPhrase | None:
+        return next((ph for ph in phs if _subject_like(ph, p)), None)
+
+    @staticmethod
+    def _nearest_subject(left_ph: list[ActorPhrase], p: Pack) -> ActorPhrase | None:
+        for ph in reversed(left_ph):
+            if _subject_like(ph, p):
+                return ph
+        return None
+
+    @staticmethod
+    def _prep_before(doc: Document, i: int, s: Sentence) -> str | None:
+        toks = doc.tokens
+        j = i - 1
+        # skip articles: "nella regione", "à la"
+        while j >= s.tok_start and toks[j].norm in ("il", "lo", "la", "l'", "i", "gli", "le", "the", "le", "les", "el", "los", "las", "der", "die", "das", "dem", "den"):
+            j -= 1
+        return toks[j].norm if j >= s.tok_start else None
+
+
+# --------------------------------------------------------------------------- attribution and modality
+class ModalityStage:
+    name = "modality"
+    requires = ("drafts",)
+    assigns = ("attribution", "modality", "event_dates", "quantities")
+
+    def __call__(self, doc: Document, config) -> None:  # type: ignore[no-untyped-def]
+        p = pack(doc.lang)
+        idx = _index(doc.lang)
+        norms = [t.norm for t in doc.tokens]
+        prefixes = p.phrases("attribution_prefix")
+        neg = p.words("negation")
+        hyp = p.words("hypothetical")
+        fut_cues = p.phrases("future_cues")
+        last_date: dict[int, DateRef] = {}
+        last_by_actor: dict[tuple[int, str], list[Entity]] = {}
+        for d in doc.drafts:
+            t = d.trigger
+            s = doc.sentences[t.sentence]
+            left, right = d.clause
+            # --- attribution
+            attr = self._attribution(doc, p, idx, norms, s, t, prefixes)
+            if attr is not None:
+                d.attribution = attr
+                d.modality = "reported"
+                d.explain.append(f"attribution: {attr.entity_text!r} -> {attr.code}/{attr.sector}")
+            # --- modality
+            window = norms[max(left, t.tok_start - 4) : t.tok_start]
+            if t.tense == "inf" and _find_seq(norms, max(s.tok_start, t.tok_start - 4), t.tok_start, fut_cues) is None:
+                d.modality = "hypothetical"
+                d.drop = d.drop or "infinitive without a statement that it happened"
+            if any(w in neg for w in window) or (doc.lang == "fr" and ("ne" in window or "n'" in window)):
+                d.modality = "negated"
+                d.explain.append("negated: negation before the trigger")
+            elif any(w in hyp for w in norms[left : t.tok_start]) or t.tense in ("cond", "subj") or doc.text[s.end - 1 : s.end] == "?":
+                d.modality = "hypothetical"
+                d.explain.append("hypothetical: conditional or speculative cue in the clause")
+            elif t.tense == "fut" or _find_seq(norms, max(s.tok_start, t.tok_start - 4), t.tok_start, fut_cues) is not None:
+                if d.event in _TO_AGREE:
+                    d.explain.append(f"future {d.event} is a promise: AGREE (PLOVER)")
+                    d.event, d.mode, d.cameo = "AGREE", None, "030"
+                else:
+                    d.modality = "future"
+                    d.explain.append("future: future tense or intent cue")
+            # --- date: the clause's own, else the sentence's, else the paragraph's narrative time
+            d.date = self._date(doc, s, t, left, right)
+            if d.date is not None:
+                d.explain.append(f"date: {d.date.text!r} -> {d.date.value} ({d.date.precision}, {d.date.basis})")
+                if d.date.basis in ("explicit", "relative"):
+                    last_date[s.paragraph] = d.date
+            elif s.paragraph in last_date:
+                d.date = last_date[s.paragraph]
+                d.date_inherited = True
+                d.explain.append(f"date: none in the sentence; paragraph's narrative time {d.date.value}")
+            # --- quantity near the object
+            d.quantity = self._quantity(doc, t, left, right)
+            # --- recipient carried over: "ha fornito anche munizioni" (to whom? same as before)
+            key = (s.paragraph, ",".join(sorted(e.code for e in d.actor)))
+            if not d.recipient and not d.symmetric and d.event in _NEEDS_RECIPIENT and key in last_by_actor:
+                d.recipient = list(last_by_actor[key])
+                d.explain.append("recipient: carried over from the paragraph's previous event by the same actor")
+                d.confidence -= 0.1
+            if d.recipient and d.actor:
+                last_by_actor[key] = d.recipient
+
+    def _attribution(self, doc: Document, p: Pack, idx: _Index, norms: list[str], s: Sentence,
+                     t: Trigger, prefixes: tuple[tuple[str, ...], ...]) -> Entity | None:
+        phrases = [ph for ph in doc.phrases if ph.sentence == s.index]
+        # "secondo X", "according to X": X is the first phrase within a few tokens
+        i = s.tok_start
+        while i < s.tok_end:
+            hit = next((pf for pf in prefixes if pf and norms[i] == pf[0] and _seq_at(norms, i, pf)), None)
+            if hit is None:
+                i += 1
+                continue
+            j = i + len(hit)
+            ph = next((ph for ph in phrases if j <= ph.tok_start <= j + 4), None)
+            if ph is not None and not (ph.tok_start <= t.tok_start < ph.tok_end):
+                return _merge_entities(doc, ph)
+            # a source cronaca cannot resolve still makes the event reported
+            end = j
+            while end < s.tok_end and end < j + 6 and norms[end] not in (",", ".", ";", ":"):
+                end += 1
+            if end > j:
+                a, b = doc.tokens[j].start, doc.tokens[end - 1].end
+                role = next((m for m in doc.mentions if m.kind == "role" and a <= m.start < b), None)
+                code = "UNK"
+                if role is not None:
+                    # "i media statali" with no country: the state where the sentence is set
+                    here = next((pm.place.code for pm in doc.places if pm.sentence == s.index and pm.place.code), None)
+                    code = here or "UNK"
+                return Entity(entity_text=doc.text[a:b], code=code, sector=role.entity.sector if role else None)
+            i = j
+        # "X ha riferito che ...", "X said that ...": a reporting verb before the trigger
+        for r in range(t.tok_start - 1, s.tok_start - 1, -1):
+            for f in idx.reporting.get(norms[r], ()):
+                if _seq_at(norms, r, f) and r + len(f) <= t.tok_start:
+                    subj = next((ph for ph in reversed(phrases) if ph.tok_end <= r and _subject_like(ph, p)), None)
+                    if subj is None:
+                        subj = next((ph for ph in phrases if r + len(f) <= ph.tok_start <= r + len(f) + 2
+                                     and ph.tok_end <= t.tok_start), None)
+                    if subj is not None:
+                        return _merge_entities(doc, subj)
+        return None
+
+    @staticmethod
+    def _date(doc: Document, s: Sentence, t: Trigger, left: int, right: int) -> DateRef | None:
+        cands = [d for d in doc.dates if d.sentence == s.index and d.value]
+        if not cands:
+            return None
+        lo, hi = doc.tokens[left].start if left < len(doc.tokens) else s.start, doc.tokens[right - 1].end if right - 1 < len(doc.tokens) and right > left else s.end
+        in_clause = [d for d in cands if lo <= d.start < hi]
+        pool = in_clause or cands
+        return min(pool, key=lambda d: min(abs(d.start - t.end), abs(d.end - t.start)))
+
+    @staticmethod
+    def _quantity(doc: Document, t: Trigger, left: int, right: int) -> Quantity | None:
+        lo = doc.tokens[t.tok_start].start
+        hi = doc.tokens[min(right, len(doc.tokens)) - 1].end if right > t.tok_end else doc.tokens[t.tok_end - 1].end
+        for a, _b, q in doc.quantities:
+            if lo <= a <= hi:
+                return q
+        return None
+
+
+def _merge_entities(doc: Document, ph: ActorPhrase) -> Entity:
+    if len(ph.entities) == 1:
+        return ph.entities[0]
+    first = ph.entities[0]
+    return Entity(entity_text=doc.text[ph.start:ph.end], code=first.code, sector=first.sector,
+                  identifier_id=first.identifier_id, name=first.name)
+
+
+# --------------------------------------------------------------------------- quantities
+class QuantityStage:
+    name = "quantities"
+    requires = ("tokens", "sentences")
+    assigns = ("quantity_spans",)
+
+    def __call__(self, doc: Document, config) -> None:  # type: ignore[no-untyped-def]
+        p = pack(doc.lang)
+        quals = {phrase_norms(k, doc.lang): v for k, v in (p.data.get("qualifiers") or {}).items()}
+        words = {k.casefold(): float(v) for k, v in (p.data.get("number_words") or {}).items()}
+        units = {}
+        for unit, forms in (p.data.get("units") or {}).items():
+            for f in forms:
+                units[phrase_norms(f, doc.lang)] = unit
+        toks = doc.tokens
+        out: list[tuple[int, int, Quantity]] = []
+        for i, tk in enumerate(toks):
+            val = _number(tk.text, words)
+            if val is None:
+                continue
+            # the unit right after the number ("10.000 soldati", "1,000 containers")
+            unit = None
+            for f, u in units.items():
+                if tuple(x.norm for x in toks[i + 1 : i + 1 + len(f)]) == f:
+                    unit = u
+                    break
+            if unit is None:
+                continue
+            qual = None
+            for q, v in quals.items():
+                if tuple(x.norm for x in toks[max(0, i - len(q)) : i]) == q:
+                    qual = v
+                    break
+            out.append((tk.start, tk.end, Quantity(value=val, unit=unit, qualifier=qual)))
+        doc.quantities = out
+
+
+def _number(text: str, words: dict[str, float]) -> float | None:
+    w = words.get(text.casefold())
+    if w is not None:
+        return w
+    if not text[:1].isdigit():
+        return None
+    s = text.replace("\u00a0", "").replace("\u202f", "")
+    if "." in s and "," in s:
+        s = s.replace(".", "").replace(",", ".") if s.rfind(",") > s.rfind(".") else s.replace(",", "")
+    elif s.count(".") >= 1 and all(len(g) == 3 for g in s.split(".")[1:]):
+        s = s.replace(".", "")
+    elif s.count(",") >= 1 and all(len(g) == 3 for g in s.split(",")[1:]):
+        s = s.replace(",", "")
+    else:
+        s = s.replace(",", ".")
+    try:
+        return float(s)
+    except ValueError:
+        return None
+
+
+# --------------------------------------------------------------------------- assembly
+class AssembleStage:
+    name = "assemble"
+    requires = ("drafts", "modality")
+    assigns = ("events",)
+
+    def __call__(self, doc: Document, config) -> None:  # type: ignore[no-untyped-def]
+        kept: list[Draft] = []
+        for d in doc.drafts:
+            if not d.actor:
+                d.drop = d.drop or "no actor"
+            if d.recipient and d.actor and not d.symmetric:
+                same = {e.code for e in d.recipient} <= {e.code for e in d.actor} and \
+                    {e.sector for e in d.recipient} <= {e.sector for e in d.actor}
+                if same:
+                    d.recipient = []
+            if not d.recipient and not d.symmetric and d.event in ("AID", "COOPERATE", "SANCTION"):
+                d.drop = d.drop or f"{d.event} needs a recipient"
+            if d.modality == "negated" and not config.keep_negated:
+                d.drop = d.drop or "negated"
+            if d.modality == "hypothetical" and not config.keep_hypothetical:
+                d.drop = d.drop or "hypothetical"
+            if d.drop:
+                continue
+            kept.append(d)
+        merged = _merge_within(kept)
+        doc.events = [self._event(doc, config, d) for d in merged]
+
+    def _event(self, doc: Document, config, d: Draft) -> Event:  # type: ignore[no-untyped-def]
+        art = doc.article
+        s = doc.sentences[d.trigger.sentence]
+        date_value, prec, basis = None, "unknown", "publication"
+        if d.date is not None and d.date.value:
+            date_value, prec, basis = d.date.value, d.date.precision, d.date.basis
+        elif doc.pub_date:
+            date_value, prec, basis = doc.pub_date[:10], "day", "publication"
+            d.explain.append("date: publication date (fallback)")
+        modality = d.modality
+        if date_value and doc.pub_date and modality in ("asserted", "reported"):
+            try:
+                if (dt.date.fromisoformat(doc.pub_date[:10]) - dt.date.fromisoformat(date_value)).days > 2 * 366:
+                    modality = "historical"
+                    d.explain.append("historical: years before publication")
+            except ValueError:
+                pass
+        conf = max(0.05, min(0.99, round(d.confidence, 2)))
+        context = tuple(dict.fromkeys(d.trigger.context))
+        ev_id = content_id(art.id, d.event, str(s.start), str(d.trigger.start),
+                           ",".join(e.code for e in d.actor), ",".join(e.code for e in d.recipient))
+        return Event(
+            id=ev_id,
+            doc_id=art.key,
+            article_id=art.id,
+            event=d.event,
+            mode=d.mode,
+            context=context,
+            cameo=d.cameo or None,
+            goldstein=goldstein(d.cameo),
+            quad_class=quad_class(d.event),
+            actor=tuple(d.actor),
+            recipient=tuple(d.recipient),
+            date=date_value,
+            date_precision=prec,
+            date_basis=basis,
+            event_loc=d.place,
+            attribution=d.attribution,
+            modality=modality,
+            quantity=d.quantity,
+            confidence=conf,
+            sentence=s.index,
+            start=s.start,
+            end=s.end,
+            evidence=doc.text[s.start : s.end],
+            symmetric=d.symmetric,
+            language=doc.lang,
+            url=art.url,
+            publication=art.outlet,
+            pub_date=art.pub_date,
+            provenance=Provenance(stage="pipeline.events", kb_version=config.kb.version,
+                                  lexicon=d.trigger.entry_id, rules=tuple(d.explain)),
+            explain=tuple(d.explain),
+        )
+
+
+def _periods_compatible(a: DateRef | None, b: DateRef | None) -> bool:
+    if a is None or b is None or not a.value or not b.value:
+        return True
+    pa, pb = _period(a), _period(b)
+    return pa[0] < pb[1] and pb[0] < pa[1]
+
+
+def _period(d: DateRef) -> tuple[dt.date, dt.date]:
+    start = dt.date.fromisoformat(d.value or "1900-01-01")
+    if d.precision == "day":
+        return start, start + dt.timedelta(days=1)
+    if d.precision == "week":
+        return start, start + dt.timedelta(days=7)
+    if d.precision == "month":
+        return start, (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    if d.precision == "year":
+        return start, start.replace(year=start.year + 1)
+    return start, start + dt.timedelta(days=1)
+
+
+def _merge_within(drafts: list[Draft]) -> list[Draft]:
+    """One event mentioned twice in an article becomes one record (the better-evidenced one)."""
+    out: list[Draft] = []
+    for d in drafts:
+        a = {e.code for e in d.actor}
+        r = {e.code for e in d.recipient}
+        twin = None
+        for o in out:
+            fam = {"asserted": "fact", "reported": "fact"}
+            if o.event != d.event or fam.get(o.modality, o.modality) != fam.get(d.modality, d.modality):
+                continue
+            oa, orr = {e.code for e in o.actor}, {e.code for e in o.recipient}
+            if not (a & oa or (d.symmetric and o.symmetric and (a | r) & (oa | orr))):
+                continue
+            if r and orr and not (r & orr):
+                continue
+            if not _periods_compatible(o.date, d.date):
+                continue
+            # same type but another act (troops 074 vs munitions 072, praise 051 vs
+            # signing 057) is another event; a meeting is a meeting whatever its CAMEO
+            if o.cameo != d.cameo and d.event != "CONSULT":
+                continue
+            twin = o
+            break
+        if twin is None:
+            out.append(d)
+            continue
+        keep, other = (twin, d) if twin.confidence >= d.confidence else (d, twin)
+        for fld in ("date", "place", "attribution", "quantity"):
+            if getattr(keep, fld) is None and getattr(other, fld) is not None:
+                setattr(keep, fld, getattr(other, fld))
+                if fld == "attribution" and keep.modality == "asserted":
+                    keep.modality = "reported"
+        if not keep.recipient and other.recipient:
+            keep.recipient = other.recipient
+        if keep.date is not None and other.date is not None and keep.date_inherited and not other.date_inherited:
+            keep.date = other.date
+        keep.confidence = min(0.99, keep.confidence + 0.05)
+        keep.explain.append(f"merged with a second mention: {other.trigger.entry_id} in sentence {other.trigger.sentence}")
+        if keep is d:
+            out[out.index(twin)] = d
+    return out
+
+
+__all__ = ["AssembleStage", "Draft", "ModalityStage", "QuantityStage", "RoleStage", "TriggerStage"]

@@ -1,0 +1,91 @@
+"""The small stages (text checks, language, tokens) and the default stage order."""
+
+from __future__ import annotations
+
+import re
+
+from ..lang import SUPPORTED, pack
+from ..model import Document
+from ..text import split_sentences, tokenize
+from . import ArticleError
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class NormaliseStage:
+    """Refuse what is not article text; never rewrite the text (offsets must stay exact)."""
+
+    name = "normalise"
+    requires = ("text",)
+    assigns = ("checked",)
+
+    def __call__(self, doc: Document, config) -> None:  # type: ignore[no-untyped-def]
+        text = doc.text
+        if not text or not text.strip():
+            raise ArticleError("empty text")
+        if len(text) > config.max_chars:
+            raise ArticleError(f"text too long ({len(text):,} characters; the limit is {config.max_chars:,})")
+        sample = text[:20000]
+        bad = len(_CONTROL.findall(sample)) + sample.count("\ufffd")
+        if bad > max(8, len(sample) // 100):
+            raise ArticleError("looks binary or mis-decoded (control or replacement characters)")
+        letters = sum(c.isalpha() for c in sample)
+        if letters < max(10, len(sample) // 10):
+            raise ArticleError("no running text (too few letters)")
+
+
+class LangStage:
+    """Language id restricted to the supported packs; `Config.default_lang` or the article's own lang wins."""
+
+    name = "langid"
+    requires = ("checked",)
+    assigns = ("lang",)
+
+    def __call__(self, doc: Document, config) -> None:  # type: ignore[no-untyped-def]
+        given = config.default_lang or doc.article.lang
+        if given:
+            lang = given.lower()[:2]
+        else:
+            lang = identify(doc.text, config.languages)
+        if lang not in SUPPORTED:
+            raise ArticleError(f"language {lang!r} is not supported (supported: {', '.join(SUPPORTED)})")
+        doc.lang = lang
+
+
+_IDENTIFIER = None
+
+
+def identify(text: str, languages: tuple[str, ...]) -> str:
+    global _IDENTIFIER  # a process-wide, read-only model cache
+    import py3langid  # type: ignore[import-untyped]
+    from py3langid.langid import LanguageIdentifier, MODEL_FILE  # type: ignore[import-untyped]
+
+    if _IDENTIFIER is None:
+        ident = LanguageIdentifier.from_pickled_model(MODEL_FILE, norm_probs=False)
+        ident.set_languages(list(languages))
+        _IDENTIFIER = ident
+    del py3langid
+    lang, _ = _IDENTIFIER.classify(text[:2000])
+    return str(lang)
+
+
+class TokenStage:
+    name = "tokens"
+    requires = ("lang",)
+    assigns = ("tokens", "sentences")
+
+    def __call__(self, doc: Document, config) -> None:  # type: ignore[no-untyped-def]
+        doc.tokens = tokenize(doc.text, doc.lang)
+        doc.sentences = split_sentences(doc.text, doc.tokens, pack(doc.lang).data.get("abbreviations", []))
+
+
+def default_stages() -> list:  # type: ignore[type-arg]
+    from .actors import MentionStage, PhraseStage
+    from .dates import DateStage
+    from .events import AssembleStage, ModalityStage, QuantityStage, RoleStage, TriggerStage
+    from .places import PlaceStage
+
+    return [
+        NormaliseStage(), LangStage(), TokenStage(), MentionStage(), PhraseStage(), PlaceStage(),
+        DateStage(), QuantityStage(), TriggerStage(), RoleStage(), ModalityStage(), AssembleStage(),
+    ]
