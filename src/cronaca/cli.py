@@ -1,0 +1,315 @@
+"""The `cronaca` command: thin wrappers over the library (api, store, evaluate)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Iterable
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import api
+from .model import Event
+from .pipeline import Config, default_pipeline
+from .store import EventFilter, Store, StoreError, default_store_path
+
+_STORE_HELP = "Store file (default: $CRONACA_STORE or ~/.local/share/cronaca/cronaca.sqlite)."
+
+
+def _store_opt(f: Any) -> Any:
+    return click.option("--store", "store_path", type=click.Path(dir_okay=False, path_type=Path),
+                        envvar="CRONACA_STORE", default=None, help=_STORE_HELP)(f)
+
+
+def _lang_opts(f: Any) -> Any:
+    f = click.option("--lang", default=None, help="Force the language (it, en, fr, es, de) instead of detecting it.")(f)
+    f = click.option("--pub-date", default=None, help="Publication date (YYYY-MM-DD) for inputs that lack one; "
+                     "anchors 'ieri', 'last week'.")(f)
+    return f
+
+
+def _open(store_path: Path | None, *, readonly: bool = False) -> Store:
+    try:
+        return Store(store_path or default_store_path(), readonly=readonly)
+    except StoreError as e:
+        raise click.ClickException(str(e)) from e
+
+
+def _err(msg: str) -> None:
+    click.echo(msg, err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="cronaca")
+def main() -> None:
+    """cronaca: news articles to sourced PLOVER events, offline."""
+
+
+# --------------------------------------------------------------------------- ingest
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_store_opt
+@_lang_opts
+@click.option("--batch-size", default=100, show_default=True, help="Articles per transaction.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def ingest(paths: tuple[Path, ...], store_path: Path | None, lang: str | None, pub_date: str | None,
+           batch_size: int, quiet: bool) -> None:
+    """Extract events from PATHS (.txt, .html, .jsonl files or folders) and store them."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    total = api.count_inputs(paths)
+    with _open(store_path) as store:
+        progress = Progress(TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                            disable=quiet or not sys.stderr.isatty(), transient=True)
+        with progress:
+            task = progress.add_task("ingest", total=total)
+            report = api.ingest(paths, store, lang=lang, pub_date=pub_date, batch_size=batch_size,
+                                progress=lambda n: progress.advance(task, n))
+        for source, reason in report.errors:
+            _err(f"error: {source}: {reason}")
+        click.echo(f"{report.read} read, {report.stored} stored, {report.unchanged} unchanged, "
+                   f"{report.events} events, {len(report.errors)} errors -> {store.path}")
+    if report.failed:
+        sys.exit(1)
+
+
+# --------------------------------------------------------------------------- extract
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_lang_opts
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
+@click.option("--explain", is_flag=True, help="Show how each field was decided (lexicon entry, rules, spans).")
+@click.option("--keep-speculative", is_flag=True, help="Also print hypothetical and negated events.")
+def extract(paths: tuple[Path, ...], lang: str | None, pub_date: str | None, fmt: str, explain: bool,
+            keep_speculative: bool) -> None:
+    """Print the events in PATHS without storing them."""
+    config = Config(keep_hypothetical=keep_speculative, keep_negated=keep_speculative)
+    failed = False
+    rows: list[Event] = []
+    for o in api.extract_paths(paths, lang=lang, pub_date=pub_date, config=config):
+        if o.error:
+            _err(f"error: {o.source}: {o.error}")
+            failed = True
+            continue
+        if fmt == "jsonl":
+            for ev in o.events:
+                click.echo(json.dumps(ev.to_json(explain=explain), ensure_ascii=False))
+        else:
+            rows.extend(o.events)
+    if fmt == "table":
+        _event_table([e.to_json(explain=explain) for e in rows], explain=explain)
+    if failed:
+        sys.exit(1)
+
+
+def _ents(xs: Iterable[dict[str, Any]]) -> str:
+    return "+".join(f"{x['code']}{'/' + x['sector'] if x.get('sector') else ''}" for x in xs) or "-"
+
+
+def _event_table(recs: list[dict[str, Any]], *, explain: bool = False, evidence: bool = True) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console(soft_wrap=False)
+    if not recs:
+        console.print("no events")
+        return
+    t = Table(show_lines=evidence)
+    for col in ("date", "event", "actor", "recipient", "place", "source / modality", "conf", "doc"):
+        t.add_column(col)
+    if evidence:
+        t.add_column("evidence", overflow="fold", max_width=60)
+    for r in recs:
+        loc = r.get("event_loc") or {}
+        attr = r.get("attribution") or {}
+        date = f"{r.get('date') or '?'} ({r.get('date_precision')})"
+        ev = r["event"] + (f"/{r['mode']}" if r.get("mode") else "")
+        src = (f"{attr.get('code')} " if attr else "") + r.get("modality", "")
+        row = [Text(date), Text(ev), Text(_ents(r["actor"])), Text(_ents(r["recipient"])),
+               Text(loc.get("name") or "-"), Text(src), Text(f"{r['confidence']:.2f}"), Text(str(r["doc_id"]))]
+        if evidence:
+            row.append(Text(r["text_info"]["evidence"]))
+        t.add_row(*row)
+    console.print(t)
+    if explain:
+        for r in recs:
+            console.print(Text(f"\n{r['event']} {_ents(r['actor'])} -> {_ents(r['recipient'])} [{r['doc_id']}]", style="bold"))
+            for line in r.get("explain", []):
+                console.print(Text(f"  - {line}"))
+
+
+# --------------------------------------------------------------------------- events
+_CSV_COLS = ["id", "doc_id", "date", "date_precision", "date_basis", "event", "mode", "cameo", "goldstein",
+             "quad_class", "actor_codes", "actor_sectors", "recipient_codes", "recipient_sectors", "location",
+             "location_code", "lat", "lon", "attribution_code", "modality", "confidence", "evidence"]
+
+
+def _csv_row(r: dict[str, Any]) -> list[Any]:
+    loc = r.get("event_loc") or {}
+    attr = r.get("attribution") or {}
+    return [r["id"], r["doc_id"], r.get("date"), r.get("date_precision"), r.get("date_basis"), r["event"],
+            r.get("mode"), r.get("cameo"), r.get("goldstein"), r.get("quad_class"),
+            ";".join(a["code"] for a in r["actor"]), ";".join(a.get("sector") or "" for a in r["actor"]),
+            ";".join(a["code"] for a in r["recipient"]), ";".join(a.get("sector") or "" for a in r["recipient"]),
+            loc.get("name"), loc.get("code"), loc.get("lat"), loc.get("lon"), attr.get("code"), r.get("modality"),
+            r.get("confidence"), r["text_info"]["evidence"]]
+
+
+@main.command()
+@_store_opt
+@click.option("--actor", help="Actor code (e.g. RUS).")
+@click.option("--recipient", help="Recipient code (e.g. PRK).")
+@click.option("--type", "etype", help="PLOVER event type (e.g. AID).")
+@click.option("--since", help="First date, YYYY-MM-DD.")
+@click.option("--until", help="Last date, YYYY-MM-DD.")
+@click.option("--limit", type=int, default=None)
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl", "csv"]), default="table", show_default=True)
+def events(store_path: Path | None, actor: str | None, recipient: str | None, etype: str | None,
+           since: str | None, until: str | None, limit: int | None, fmt: str) -> None:
+    """List stored events, filtered."""
+    with _open(store_path, readonly=True) as store:
+        recs = store.events(EventFilter(actor=actor, recipient=recipient, type=etype, since=since, until=until,
+                                        limit=limit))
+        if fmt == "jsonl":
+            for r in recs:
+                click.echo(json.dumps(r, ensure_ascii=False))
+        elif fmt == "csv":
+            w = csv.writer(sys.stdout)
+            w.writerow(_CSV_COLS)
+            for r in recs:
+                w.writerow(_csv_row(r))
+        else:
+            _event_table(list(recs))
+
+
+# --------------------------------------------------------------------------- dyad
+@main.command()
+@click.argument("a")
+@click.argument("b")
+@_store_opt
+@click.option("--by", type=click.Choice(["day", "month", "year"]), default="month", show_default=True)
+@click.option("--directed", is_flag=True, help="Only A -> B (default: both directions and joint acts).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "jsonl"]), default="table", show_default=True)
+@click.option("--evidence/--no-evidence", default=True, show_default=True, help="List each event with its evidence.")
+def dyad(a: str, b: str, store_path: Path | None, by: str, directed: bool, fmt: str, evidence: bool) -> None:
+    """Events between actors A and B per period: counts by QuadClass, Goldstein and PLOVER score sums."""
+    with _open(store_path, readonly=True) as store:
+        _print_dyad(store, a, b, by=by, directed=directed, fmt=fmt, evidence=evidence)
+
+
+def _print_dyad(store: Store, a: str, b: str, *, by: str, directed: bool, fmt: str, evidence: bool) -> None:
+    periods = store.dyad(a, b, by=by, directed=directed)
+    cols = ["period", "events", "q1", "q2", "q3", "q4", "goldstein", "plover"]
+    if fmt == "jsonl":
+        for p in periods:
+            click.echo(json.dumps({k: p[k] for k in cols} | {"event_ids": [i["id"] for i in p["items"]]},
+                                  ensure_ascii=False))
+        return
+    if fmt == "csv":
+        w = csv.writer(sys.stdout)
+        w.writerow(cols)
+        for p in periods:
+            w.writerow([p[k] if k not in ("goldstein", "plover") else round(p[k], 2) for k in cols])
+        return
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console()
+    t = Table(title=f"{a.upper()} - {b.upper()} by {by} ({'directed' if directed else 'both directions'})")
+    for c, label in zip(cols, ["period", "events", "verbal coop", "material coop", "verbal confl",
+                               "material confl", "Goldstein", "PLOVER"], strict=True):
+        t.add_column(label, justify="right" if c != "period" else "left")
+    for p in periods:
+        t.add_row(p["period"], str(p["events"]), str(p["q1"]), str(p["q2"]), str(p["q3"]), str(p["q4"]),
+                  f"{p['goldstein']:+.1f}", f"{p['plover']:+.1f}")
+    console.print(t)
+    if not periods:
+        console.print(f"no events between {a.upper()} and {b.upper()}")
+    if evidence:
+        for p in periods:
+            for r in p["items"]:
+                loc = (r.get("event_loc") or {}).get("name")
+                attr = r.get("attribution")
+                head = (f"{r.get('date')} {r['event']}{'/' + r['mode'] if r.get('mode') else ''} "
+                        f"{_ents(r['actor'])} -> {_ents(r['recipient'])}"
+                        f"{' @ ' + loc if loc else ''} [{r['modality']}"
+                        f"{', per ' + attr['entity_text'] if attr else ''}] {r['doc_id']} ({r['cite_info']['language']})")
+                console.print(Text(head, style="bold"))
+                console.print(Text(f"    \u201c{r['text_info']['evidence']}\u201d"))
+
+
+# --------------------------------------------------------------------------- errors, eval, demo
+@main.command()
+@_store_opt
+def errors(store_path: Path | None) -> None:
+    """List the inputs that failed, with their reasons."""
+    with _open(store_path, readonly=True) as store:
+        errs = store.errors()
+        for e in errs:
+            click.echo(f"{e['at']}  {e['source']}: {e['reason']}")
+        if not errs:
+            click.echo("no errors recorded")
+
+
+@main.command(name="eval")
+@click.argument("gold", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def eval_cmd(gold: tuple[Path, ...], fmt: str) -> None:
+    """Score cronaca against GOLD files (SPEC.md format): core/full P/R/F1 and field accuracies."""
+    from .evaluate import evaluate_files, format_report
+
+    report = evaluate_files(gold, default_pipeline())
+    if fmt == "json":
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+    else:
+        click.echo(format_report(report))
+
+
+@main.command()
+@_store_opt
+def demo(store_path: Path | None) -> None:
+    """Ingest the bundled demo corpus (Russia - North Korea, 2023-2025) and show the RUS-PRK dyad."""
+    base = resources.files("cronaca").joinpath("demo")
+    paths = [Path(str(base.joinpath(n))) for n in ("000_008cad845ac29fab.txt", "rus_prk_demo.jsonl")]
+    with _open(store_path) as store:
+        report = api.ingest(paths, store, lang=None)
+        click.echo(f"demo: {report.read} articles read, {report.stored} stored, {report.unchanged} unchanged, "
+                   f"{report.events} events, {len(report.errors)} errors -> {store.path}")
+        for source, reason in report.errors:
+            _err(f"error: {source}: {reason}")
+        _print_dyad(store, "RUS", "PRK", by="month", directed=False, fmt="table", evidence=True)
+
+
+@main.group()
+def actors() -> None:
+    """Look up what a phrase resolves to in the knowledge base."""
+
+
+@actors.command()
+@click.argument("text")
+@click.option("--lang", default="it", show_default=True)
+@click.option("--date", default=None, help="Date (YYYY-MM-DD) for time-aware offices.")
+def lookup(text: str, lang: str, date: str | None) -> None:
+    """Show the knowledge-base entries TEXT matches, and why."""
+    from .kb import default_kb
+
+    kb = default_kb()
+    matches = kb.lookup(text, lang)
+    if not matches:
+        click.echo("no match")
+        sys.exit(1)
+    for m in matches:
+        for f in m.forms:
+            code, sector, why = f.entry.at(date)
+            click.echo(f"{f.text!r}: {f.entry.kind} {f.entry.kb_id} -> code={code} sector={sector} "
+                       f"wikidata={f.entry.wikidata} ({why}; {f.entry.source}, {kb.version})")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

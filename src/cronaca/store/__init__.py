@@ -1,0 +1,275 @@
+"""The embedded store: one SQLite file in WAL mode.
+
+Why SQLite and not DuckDB: an analyst queries (and later a dashboard reads)
+while an ingest is writing. A DuckDB file cannot be opened by a writer process
+and reader processes at once; SQLite in WAL mode lets any number of readers see
+the last committed state while one writer appends. Writes are batched into
+transactions, so a crash leaves the store as it was after the last whole batch,
+never half-written. Schema changes are numbered SQL files, recorded when applied.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ..model import Article, Event
+from ..ontology import plover_score
+
+
+class StoreError(RuntimeError):
+    """The store cannot be opened or is not a cronaca store; the message says what to do."""
+
+
+def default_store_path() -> Path:
+    env = os.environ.get("CRONACA_STORE")
+    if env:
+        return Path(env).expanduser()
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "cronaca" / "cronaca.sqlite"
+
+
+def _migrations() -> list[tuple[int, str, str]]:
+    d = resources.files(__package__).joinpath("migrations")
+    out = []
+    for f in sorted(d.iterdir(), key=lambda x: x.name):
+        if f.name.endswith(".sql"):
+            num, _, name = f.name[:-4].partition("_")
+            out.append((int(num), name, f.read_text("utf-8")))
+    return out
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    actor: str | None = None
+    recipient: str | None = None
+    type: str | None = None
+    since: str | None = None
+    until: str | None = None
+    doc_id: str | None = None
+    limit: int | None = None
+
+
+class Store:
+    """A cronaca store. Use as a context manager; one writer at a time, readers any time."""
+
+    def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
+        self.path = Path(path).expanduser()
+        if readonly and not self.path.exists():
+            raise StoreError(f"no store at {self.path} (run 'cronaca ingest' first, or pass --store)")
+        if not readonly:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        uri = f"file:{self.path}?mode=ro" if readonly else f"file:{self.path}"
+        try:
+            self.conn = sqlite3.connect(uri, uri=True, timeout=30.0, isolation_level=None,
+                                        check_same_thread=False)
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            self.conn.execute("PRAGMA busy_timeout=30000")
+            if not readonly:
+                self.conn.execute("PRAGMA journal_mode=WAL")
+                self.conn.execute("PRAGMA synchronous=NORMAL")
+                self._migrate()
+            else:
+                self._check_schema()
+        except sqlite3.DatabaseError as e:
+            raise StoreError(f"{self.path} is not a usable cronaca store: {e}") from e
+        self.conn.row_factory = sqlite3.Row
+
+    # ------------------------------------------------------------------ schema
+    def _migrate(self) -> None:
+        c = self.conn
+        c.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+                  "name TEXT NOT NULL, applied_at TEXT NOT NULL)")
+        done = {r[0] for r in c.execute("SELECT version FROM schema_migrations")}
+        for num, name, sql in _migrations():
+            if num in done:
+                continue
+            c.execute("BEGIN IMMEDIATE")
+            try:
+                for stmt in sql.split(";\n"):
+                    if stmt.strip():
+                        c.execute(stmt)
+                c.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", (num, name, _now()))
+                c.execute("COMMIT")
+            except Exception:
+                c.execute("ROLLBACK")
+                raise
+
+    def _check_schema(self) -> None:
+        try:
+            self.conn.execute("SELECT version FROM schema_migrations").fetchall()
+        except sqlite3.OperationalError as e:
+            raise StoreError(f"{self.path} is not a cronaca store") from e
+
+    def schema_version(self) -> int:
+        r = self.conn.execute("SELECT max(version) FROM schema_migrations").fetchone()
+        return int(r[0] or 0)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ writing
+    def has_article(self, article_id: str, kb_version: str) -> bool:
+        r = self.conn.execute("SELECT kb_version FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return r is not None and r[0] == kb_version
+
+    def write_batch(self, results: Sequence[tuple[Article, list[Event]]], kb_version: str,
+                    errors: Sequence[tuple[str, str]] = ()) -> int:
+        """Store articles with their events in one transaction; returns events written.
+
+        An article already stored with the same knowledge-base version is left as it
+        is (idempotent re-ingest); with another version its events are replaced.
+        """
+        c = self.conn
+        n = 0
+        c.execute("BEGIN IMMEDIATE")
+        try:
+            for art, events in results:
+                row = c.execute("SELECT kb_version FROM articles WHERE id = ?", (art.id,)).fetchone()
+                if row is not None:
+                    if row[0] == kb_version:
+                        continue
+                    c.execute("DELETE FROM articles WHERE id = ?", (art.id,))
+                c.execute(
+                    "INSERT INTO articles (id, doc_id, text, lang, title, url, outlet, pub_date, source, "
+                    "kb_version, n_events, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (art.id, art.key, art.text, events[0].language if events else art.lang, art.title,
+                     art.url, art.outlet, art.pub_date, art.source_path, kb_version, len(events), _now()),
+                )
+                for ev in events:
+                    self._insert_event(ev)
+                    n += 1
+            for source, reason in errors:
+                c.execute("INSERT INTO errors (source, reason, at) VALUES (?,?,?)", (source, reason, _now()))
+            c.execute("COMMIT")
+        except BaseException:
+            c.execute("ROLLBACK")
+            raise
+        return n
+
+    def _insert_event(self, ev: Event) -> None:
+        rec = ev.to_json()
+        prov = ev.provenance
+        self.conn.execute(
+            "INSERT OR REPLACE INTO events (id, article_id, doc_id, event, mode, cameo, goldstein, quad_class, "
+            "plover_score, date, date_precision, date_basis, loc_name, loc_code, lat, lon, attr_code, modality, "
+            "confidence, symmetric, start, \"end\", lang, kb_version, stage, lexicon, record) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (ev.id, ev.article_id, ev.doc_id, ev.event, ev.mode, ev.cameo, ev.goldstein, ev.quad_class,
+             plover_score(ev.event, ev.mode), ev.date, ev.date_precision, ev.date_basis,
+             ev.event_loc.name if ev.event_loc else None, ev.event_loc.code if ev.event_loc else None,
+             ev.event_loc.lat if ev.event_loc else None, ev.event_loc.lon if ev.event_loc else None,
+             ev.attribution.code if ev.attribution else None, ev.modality, ev.confidence, int(ev.symmetric),
+             ev.start, ev.end, ev.language, prov.kb_version if prov else "", prov.stage if prov else "",
+             prov.lexicon if prov else None, json.dumps(rec, ensure_ascii=False)),
+        )
+        rows = [(ev.id, "actor", i, a.code, a.sector, a.identifier_id, a.entity_text) for i, a in enumerate(ev.actor)]
+        rows += [(ev.id, "recipient", i, a.code, a.sector, a.identifier_id, a.entity_text)
+                 for i, a in enumerate(ev.recipient)]
+        self.conn.executemany("INSERT OR REPLACE INTO event_entities VALUES (?,?,?,?,?,?,?)", rows)
+
+    # ------------------------------------------------------------------ reading
+    def counts(self) -> dict[str, int]:
+        c = self.conn
+        return {
+            "articles": c.execute("SELECT count(*) FROM articles").fetchone()[0],
+            "events": c.execute("SELECT count(*) FROM events").fetchone()[0],
+            "errors": c.execute("SELECT count(*) FROM errors").fetchone()[0],
+        }
+
+    def events(self, f: EventFilter = EventFilter()) -> Iterator[dict[str, Any]]:
+        sql = ["SELECT e.record FROM events e WHERE 1=1"]
+        args: list[Any] = []
+        if f.actor:
+            sql.append("AND e.id IN (SELECT event_id FROM event_entities WHERE role IN ('actor') AND code = ?)")
+            args.append(f.actor.upper())
+        if f.recipient:
+            sql.append("AND e.id IN (SELECT event_id FROM event_entities WHERE role = 'recipient' AND code = ?)")
+            args.append(f.recipient.upper())
+        if f.type:
+            sql.append("AND e.event = ?")
+            args.append(f.type.upper())
+        if f.since:
+            sql.append("AND e.date >= ?")
+            args.append(f.since)
+        if f.until:
+            sql.append("AND e.date <= ?")
+            args.append(f.until)
+        if f.doc_id:
+            sql.append("AND e.doc_id = ?")
+            args.append(f.doc_id)
+        sql.append("ORDER BY e.date IS NULL, e.date, e.doc_id, e.start")
+        if f.limit:
+            sql.append("LIMIT ?")
+            args.append(int(f.limit))
+        for r in self.conn.execute(" ".join(sql), args):
+            yield json.loads(r[0])
+
+    def dyad(self, a: str, b: str, *, by: str = "month", directed: bool = False) -> list[dict[str, Any]]:
+        """Events between two actors per period: counts by QuadClass, Goldstein and PLOVER score sums.
+
+        Undirected by default: A->B, B->A, and events where both are actors (symmetric).
+        """
+        a, b = a.upper(), b.upper()
+        width = {"day": 10, "month": 7, "year": 4}[by]
+        dir_sql = """
+            (EXISTS (SELECT 1 FROM event_entities x WHERE x.event_id = e.id AND x.role='actor' AND x.code=:a)
+             AND EXISTS (SELECT 1 FROM event_entities y WHERE y.event_id = e.id AND y.role='recipient' AND y.code=:b))"""
+        rev_sql = dir_sql.replace(":a", ":tmp").replace(":b", ":a").replace(":tmp", ":b")
+        sym_sql = """
+            (e.symmetric = 1
+             AND EXISTS (SELECT 1 FROM event_entities x WHERE x.event_id = e.id AND x.code=:a)
+             AND EXISTS (SELECT 1 FROM event_entities y WHERE y.event_id = e.id AND y.code=:b))"""
+        where = dir_sql if directed else f"({dir_sql} OR {rev_sql} OR {sym_sql})"
+        rows = self.conn.execute(
+            f"""SELECT substr(e.date, 1, {width}) AS period, e.quad_class, e.goldstein, e.plover_score, e.id,
+                       e.event, e.doc_id, e.record
+                FROM events e WHERE e.date IS NOT NULL AND {where}
+                ORDER BY e.date, e.doc_id, e.start""",
+            {"a": a, "b": b},
+        ).fetchall()
+        periods: dict[str, dict[str, Any]] = {}
+        for r in rows:
+            p = periods.setdefault(r["period"], {"period": r["period"], "events": 0, "q1": 0, "q2": 0, "q3": 0,
+                                                  "q4": 0, "goldstein": 0.0, "plover": 0.0, "items": []})
+            p["events"] += 1
+            p[f"q{r['quad_class']}"] += 1
+            p["goldstein"] += r["goldstein"] or 0.0
+            p["plover"] += r["plover_score"] or 0.0
+            p["items"].append(json.loads(r["record"]))
+        return list(periods.values())
+
+    def errors(self) -> list[dict[str, Any]]:
+        return [dict(r) for r in self.conn.execute("SELECT source, reason, at FROM errors ORDER BY id")]
+
+    def article(self, doc_id: str) -> dict[str, Any] | None:
+        r = self.conn.execute("SELECT * FROM articles WHERE doc_id = ? OR id = ?", (doc_id, doc_id)).fetchone()
+        return dict(r) if r else None
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def iter_chunks(items: Iterable[Any], n: int) -> Iterator[list[Any]]:
+    buf: list[Any] = []
+    for x in items:
+        buf.append(x)
+        if len(buf) >= n:
+            yield buf
+            buf = []
+    if buf:
+        yield buf
