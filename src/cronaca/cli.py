@@ -39,6 +39,13 @@ def _open(store_path: Path | None, *, readonly: bool = False) -> Store:
         raise click.ClickException(str(e)) from e
 
 
+def _console() -> Any:
+    """Rich output; piped output gets a wide page instead of rich's 80-column default."""
+    from rich.console import Console
+
+    return Console(width=None if sys.stdout.isatty() else 160)
+
+
 def _err(msg: str) -> None:
     click.echo(msg, err=True)
 
@@ -111,11 +118,10 @@ def _ents(xs: Iterable[dict[str, Any]]) -> str:
 
 
 def _event_table(recs: list[dict[str, Any]], *, explain: bool = False, evidence: bool = True) -> None:
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    console = Console(soft_wrap=False)
+    console = _console()
     if not recs:
         console.print("no events")
         return
@@ -216,11 +222,10 @@ def _print_dyad(store: Store, a: str, b: str, *, by: str, directed: bool, fmt: s
         for p in periods:
             w.writerow([p[k] if k not in ("goldstein", "plover") else round(p[k], 2) for k in cols])
         return
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    console = Console()
+    console = _console()
     t = Table(title=f"{a.upper()} - {b.upper()} by {by} ({'directed' if directed else 'both directions'})")
     for c, label in zip(cols, ["period", "events", "verbal coop", "material coop", "verbal confl",
                                "material confl", "Goldstein", "PLOVER"], strict=True):

@@ -122,7 +122,8 @@ class KnowledgeBase:
         stripped = form.replace(".", "")
         exact = stripped.isupper() and len(stripped) <= 5
         f = Form(entry=entry, text=form, exact_case=exact, needs_upper=form[:1].isupper())
-        if not any(x.entry.kb_id == entry.kb_id and x.entry.kind == entry.kind for x in node.forms):
+        if not any(x.entry.kb_id == entry.kb_id and x.entry.kind == entry.kind
+                   and x.exact_case == f.exact_case and x.needs_upper == f.needs_upper for x in node.forms):
             node.forms.append(f)
             node.forms.sort(key=lambda x: KIND_PRIORITY[x.entry.kind])
 

@@ -13,6 +13,8 @@ from ..lang import pack
 from ..model import ActorPhrase, Document, Entity, Mention, Token
 
 _CODE_KINDS = ("person", "org", "name", "seat", "group", "adj")
+# first words of attribution phrases in every pack ("secondo X, ...", "according to X, ...")
+_SOURCE_WORDS = frozenset({"secondo", "according", "selon", "según", "segun", "laut", "stando", "citando", "d'après"})
 
 
 def _event_date(doc: Document) -> str | None:
@@ -134,6 +136,11 @@ def _joins(toks: list[Token], group: list[Mention], m: Mention, glue: frozenset[
     seen_sia = any(t.norm == "sia" for t in between) or any(
         t.norm == "sia" for g in group for t in toks[g.tok_start - 1 : g.tok_start]
     )
+    # "Secondo l'agenzia KCNA, Kim e Shoigu ...": the source ends at the comma
+    if any(t.norm == "," for t in between):
+        lead = toks[max(0, group[0].tok_start - 6) : group[0].tok_start]
+        if any(t.norm in _SOURCE_WORDS for t in lead):
+            return False
     for t in between:
         if t.norm in glue:
             continue

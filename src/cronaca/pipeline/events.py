@@ -91,9 +91,10 @@ class TriggerStage:
         out: list[Trigger] = []
         for s in doc.sentences:
             i = s.tok_start
+            consumed: set[int] = set()  # objects of earlier triggers ("invierà aiuti") are not triggers
             while i < s.tok_end:
                 cands = idx.by_first.get(norms[i])
-                if not cands:
+                if not cands or i in consumed:
                     i += 1
                     continue
                 best: tuple[int, tuple[str, ...], TriggerEntry, str, tuple[int, int] | None] | None = None
@@ -111,7 +112,8 @@ class TriggerStage:
                             k = _find_seq(norms, lo, i, e.with_)
                         if k is None:
                             continue
-                        obj = (k, k + 1)
+                        w = next(x for x in e.with_ if _seq_at(norms, k, x))
+                        obj = (k, k + len(w))
                     score = (2 if e.with_ else 1) * 10 + len(form)
                     if best is None or score > best[0]:
                         best = (score, form, e, tense, obj)
@@ -120,6 +122,8 @@ class TriggerStage:
                     continue
                 _, form, e, tense, obj = best
                 j = i + len(form)
+                if obj is not None:
+                    consumed.update(range(obj[0], obj[1]))
                 out.append(Trigger(
                     start=doc.tokens[i].start, end=doc.tokens[j - 1].end, tok_start=i, tok_end=j,
                     sentence=s.index, event=e.event, mode=e.mode, cameo=e.cameo, entry_id=e.id,
@@ -328,6 +332,11 @@ class RoleStage:
         places = [pm for pm in doc.places if pm.sentence == s.index
                   and left <= pm.tok_start < max(right, t.tok_end)]
         located = [pm for pm in places if self._prep_before(doc, pm.tok_start, s) in loc_preps]
+        if not (hint == "visit" or t.event in ("AID", "MOBILIZE")):
+            # "ha espresso sostegno alla Russia": the recipient is not where it happened
+            taken = [ph for ph in (actor, recipient) if ph is not None]
+            located = [pm for pm in located if pm.place.precision != "country"
+                       or not any(ph.tok_start <= pm.tok_start < ph.tok_end for ph in taken)]
         if located:
             rank = {"site": 0, "city": 1, "region": 1, "country": 3}
             pm = min(located, key=lambda x: (rank.get(x.place.precision, 2), abs(x.tok_start - t.tok_end)))
@@ -427,8 +436,8 @@ class ModalityStage:
                 d.explain.append(f"attribution: {attr.entity_text!r} -> {attr.code}/{attr.sector}")
             # --- modality
             window = norms[max(left, t.tok_start - 4) : t.tok_start]
-            if t.tense == "inf" and _find_seq(norms, max(s.tok_start, t.tok_start - 4), t.tok_start, fut_cues) is None:
-                d.modality = "hypothetical"
+            if t.tense == "inf" and _find_seq(norms, max(s.tok_start, t.tok_start - 4), t.tok_start, fut_cues) is None \
+                    and not any(w in hyp for w in norms[left : t.tok_start]):
                 d.drop = d.drop or "infinitive without a statement that it happened"
             if any(w in neg for w in window) or (doc.lang == "fr" and ("ne" in window or "n'" in window)):
                 d.modality = "negated"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from typing import Any
 
 from ..lang import SUPPORTED, pack
 from ..model import Document
@@ -52,20 +54,18 @@ class LangStage:
         doc.lang = lang
 
 
-_IDENTIFIER = None
+@lru_cache(maxsize=4)
+def _identifier(languages: tuple[str, ...]) -> Any:
+    """A private py3langid model restricted to `languages` (its module-level one is shared)."""
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier  # type: ignore[import-untyped]
+
+    ident = LanguageIdentifier.from_model_file(MODEL_FILE)
+    ident.set_languages(list(languages))
+    return ident
 
 
 def identify(text: str, languages: tuple[str, ...]) -> str:
-    global _IDENTIFIER  # a process-wide, read-only model cache
-    import py3langid  # type: ignore[import-untyped]
-    from py3langid.langid import LanguageIdentifier, MODEL_FILE  # type: ignore[import-untyped]
-
-    if _IDENTIFIER is None:
-        ident = LanguageIdentifier.from_pickled_model(MODEL_FILE, norm_probs=False)
-        ident.set_languages(list(languages))
-        _IDENTIFIER = ident
-    del py3langid
-    lang, _ = _IDENTIFIER.classify(text[:2000])
+    lang, _ = _identifier(tuple(languages)).classify(text[:3000])
     return str(lang)
 
 

@@ -1,0 +1,114 @@
+"""Each stage on a small fixture, through the default pipeline (the stages are cheap)."""
+
+from cronaca.model import Article
+from cronaca.pipeline import Config, Pipeline, PipelineError, default_pipeline
+from cronaca.pipeline.actors import MentionStage, PhraseStage
+from cronaca.pipeline.stages import LangStage, NormaliseStage, TokenStage
+
+
+def run(text, lang="it", pub=None, **cfg):
+    p = default_pipeline(Config(**cfg)) if cfg else default_pipeline()
+    return p.run(Article.make(text, lang=lang, pub_date=pub))
+
+
+def ev(doc):
+    return [(e.event, sorted(a.code for a in e.actor), sorted(r.code for r in e.recipient), e.modality)
+            for e in doc.events]
+
+
+def test_pipeline_checks_its_chain_when_built():
+    try:
+        Pipeline([NormaliseStage(), PhraseStage()])
+    except PipelineError as e:
+        assert "mentions" in str(e)
+    else:
+        raise AssertionError("a stage without its requirements must be refused")
+
+
+def test_language_is_identified_when_not_given():
+    p = Pipeline([NormaliseStage(), LangStage(), TokenStage()])
+    doc = p.run(Article.make("The president of Russia met the North Korean leader in Pyongyang yesterday."))
+    assert doc.lang == "en"
+    doc = p.run(Article.make("Il presidente russo ha incontrato il leader nordcoreano a Pyongyang."))
+    assert doc.lang == "it"
+
+
+def test_mentions_and_phrases():
+    p = Pipeline([NormaliseStage(), LangStage(), TokenStage(), MentionStage(), PhraseStage()])
+    text = "Le agenzie di intelligence, sia sudcoreane che occidentali, hanno rivelato che il presidente russo Vladimir Putin ha parlato."
+    doc = p.run(Article.make(text, lang="it"))
+    phrases = [(text[ph.start:ph.end], [(e.code, e.sector) for e in ph.entities]) for ph in doc.phrases]
+    assert phrases[0] == ("agenzie di intelligence, sia sudcoreane che occidentali", [("KOR", "SPY"), ("WST", "SPY")])
+    assert phrases[1][1] == [("RUS", "GOV")]
+
+
+def test_short_form_of_a_person_within_the_article():
+    doc = run("Kim Jong Un è arrivato a Mosca. Kim ha incontrato Putin.")
+    kims = [m for m in doc.mentions if doc.text[m.start:m.end] == "Kim"]
+    assert kims and kims[0].entity.code == "PRK"
+
+
+def test_active_event_with_date_place_and_roles():
+    doc = run("Il 19 giugno 2024 il presidente russo Vladimir Putin ha incontrato Kim Jong Un a Pyongyang.")
+    (e,) = doc.events
+    assert (e.event, e.actor[0].code, e.recipient[0].code) == ("CONSULT", "RUS", "PRK")
+    assert (e.date, e.date_precision, e.date_basis) == ("2024-06-19", "day", "explicit")
+    assert e.event_loc is not None and e.event_loc.code == "PRK"
+    assert e.actor[0].identifier_id == "Q7747"
+
+
+def test_passive_with_agent():
+    doc = run("Il trattato è stato firmato da Russia e Corea del Nord a Pyongyang.")
+    (e,) = doc.events
+    assert e.event == "SUPPORT" and e.symmetric and {a.code for a in e.actor} == {"RUS", "PRK"}
+
+
+def test_symmetric_between():
+    doc = run("Colloqui tra Russia e Corea del Nord si sono svolti a Mosca il 3 marzo 2024.")
+    assert any(e.event == "CONSULT" and e.symmetric and {a.code for a in e.actor} == {"RUS", "PRK"} for e in doc.events)
+
+
+def test_negated_and_hypothetical_are_kept_only_on_request():
+    text = "La Russia non ha inviato soldati in Ucraina. La Corea del Nord potrebbe inviare soldati in Russia."
+    assert run(text).events == []
+    kept = ev(run(text, keep_hypothetical=True, keep_negated=True))
+    assert ("AID", ["RUS"], ["UKR"], "negated") in kept
+    assert ("AID", ["PRK"], ["RUS"], "hypothetical") in kept
+
+
+def test_future_cooperation_is_agree():
+    doc = run("La Corea del Nord invierà aiuti alla Russia.")
+    assert ev(doc) == [("AGREE", ["PRK"], ["RUS"], "asserted")]
+
+
+def test_attribution_makes_an_event_reported():
+    doc = run("Secondo il Pentagono, la Corea del Nord ha inviato 10.000 soldati in Russia.")
+    (e,) = doc.events
+    assert e.modality == "reported" and e.attribution is not None and e.attribution.code == "USA"
+    assert e.quantity is not None and (e.quantity.value, e.quantity.unit) == (10000, "soldiers")
+
+
+def test_quantity_qualifier():
+    doc = run("La Corea del Nord ha inviato oltre 10.000 soldati in Russia.")
+    (e,) = doc.events
+    assert e.quantity.qualifier == "more_than"
+
+
+def test_within_article_merge_keeps_one_event():
+    doc = run("Il 19 giugno 2024 Putin ha incontrato Kim a Pyongyang. Durante l'incontro, Putin e Kim hanno discusso.")
+    consult = [e for e in doc.events if e.event == "CONSULT"]
+    assert len(consult) == 1
+
+
+def test_publication_date_is_only_a_fallback():
+    doc = run("La Russia ha espresso sostegno alla Corea del Nord.", pub="2024-03-02")
+    (e,) = doc.events
+    assert (e.date, e.date_basis) == ("2024-03-02", "publication")
+
+
+def test_every_event_has_provenance_and_exact_evidence():
+    doc = run("Il 19 giugno 2024 Putin e Kim hanno firmato un trattato a Pyongyang.")
+    for e in doc.events:
+        assert doc.text[e.start:e.end] == e.evidence
+        assert e.provenance is not None and e.provenance.kb_version.startswith("kb-")
+        assert e.provenance.lexicon
