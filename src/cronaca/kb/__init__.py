@@ -18,8 +18,8 @@ from typing import Any
 
 import yaml
 
-from ..yamlio import load_yaml
 from ..text import tokenize
+from ..yamlio import load_yaml
 
 LANGS = ("it", "en", "fr", "es", "de", "ru")
 KINDS = ("person", "org", "name", "seat", "adj", "group", "role")

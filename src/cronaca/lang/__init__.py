@@ -16,8 +16,8 @@ from typing import Any
 import yaml
 
 from ..ontology import check_event
-from ..yamlio import load_yaml
 from ..text import phrase_norms
+from ..yamlio import load_yaml
 
 SUPPORTED = ("it", "en", "fr", "es", "de")
 

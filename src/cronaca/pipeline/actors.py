@@ -8,6 +8,8 @@ gives the country, and the function words between them ("di", "della", ",",
 
 from __future__ import annotations
 
+import itertools
+
 from ..kb import KBEntry
 from ..lang import pack
 from ..model import ActorPhrase, Document, Entity, Mention, Token
@@ -149,10 +151,8 @@ def _joins(toks: list[Token], group: list[Mention], m: Mention, glue: frozenset[
         return False
     # "ai militari, il regime di Kim": a comma after a bare role ends the phrase;
     # a list needs a country-bearing part before the comma or "sia ... che"
-    if any(t.norm == "," for t in between) and not seen_sia:
-        if all(g.kind == "role" for g in group) or m.kind == "role":
-            return False
-    return True
+    return not (any(t.norm == "," for t in between) and not seen_sia
+                and (all(g.kind == "role" for g in group) or m.kind == "role"))
 
 
 def _phrase(doc: Document, g: list[Mention], glue: frozenset[str], list_glue: frozenset[str],
@@ -160,7 +160,7 @@ def _phrase(doc: Document, g: list[Mention], glue: frozenset[str], list_glue: fr
     toks = doc.tokens
     # split into components at list glue
     comps: list[list[Mention]] = [[g[0]]]
-    for prev, m in zip(g, g[1:], strict=False):
+    for prev, m in itertools.pairwise(g):
         between = toks[prev.tok_end : m.tok_start]
         if any(t.norm in list_glue and t.norm not in glue for t in between):
             comps.append([m])

@@ -62,9 +62,9 @@ def _index(lang: str) -> _Index:
                 forms.add(phrase_norms(f, lang))
     for f in p.data.get("reporting_forms", []):
         forms.add(phrase_norms(f, lang))
-    for f in forms:
-        if f:
-            reporting.setdefault(f[0], []).append(f)
+    for seq in forms:
+        if seq:
+            reporting.setdefault(seq[0], []).append(seq)
     return _Index(by_first=by_first, reporting=reporting)
 
 
@@ -192,10 +192,7 @@ def _is_passive(doc: Document, p: Pack, t: Trigger, s: Sentence) -> bool:
     if t.tense == "part" and doc.lang != "en":
         return True  # reduced relative: "il trattato, firmato durante la visita"
     # English simple past vs bare participle: passive only with a following "by"
-    for j in range(t.tok_end, min(s.tok_end, t.tok_end + 6)):
-        if toks[j].norm in agent:
-            return True
-    return False
+    return any(toks[j].norm in agent for j in range(t.tok_end, min(s.tok_end, t.tok_end + 6)))
 
 
 def _subject_like(ph: ActorPhrase, p: Pack) -> bool:
