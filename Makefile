@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-DEMO_STORE ?= $(HOME)/.local/share/cronaca/demo.sqlite
+
 
 .PHONY: demo test bench lint typecheck setup clean
 
@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/cronaca demo --store "$(DEMO_STORE)"
+	$(BIN)/cronaca demo
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

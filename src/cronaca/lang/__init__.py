@@ -209,4 +209,6 @@ def pack(lang: str) -> Pack:
         trig = load_yaml(base.joinpath("triggers.yaml").read_text("utf-8")) or []
     except yaml.YAMLError as e:
         raise LexiconError(f"lang/{lang}: not valid YAML: {e}") from e
+    except FileNotFoundError as e:
+        raise LexiconError(f"lang/{lang}: the language pack is incomplete ({e.filename} is missing)") from e
     return Pack(lang=lang, data=data, triggers=_load_triggers(lang, trig, f"lang/{lang}/triggers.yaml"))
