@@ -62,8 +62,9 @@ def test_dyad_counts_both_directions_and_joint_acts(tmp_path, corpus):
         assert periods["2024-06"]["q1"] >= 1  # the meeting
         assert periods["2024-10"]["q2"] >= 1  # troops (PRK -> RUS)
         assert all(p["events"] == sum(p[f"q{i}"] for i in range(1, 5)) for p in periods.values())
-        directed = {p["period"] for p in s.dyad("RUS", "PRK", directed=True)}
-        assert "2024-10" not in directed
+        directed = [i["event"] for p in s.dyad("RUS", "PRK", directed=True) for i in p["items"]]
+        assert "AID" not in directed  # the troops went PRK -> RUS
+        assert "SUPPORT" in directed  # the Duma's ratification: RUS -> PRK
 
 
 def test_reader_sees_committed_state_while_a_writer_holds_a_transaction(tmp_path, corpus):

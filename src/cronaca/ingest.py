@@ -90,7 +90,7 @@ def read_file(path: Path, *, lang: str | None = None, pub_date: str | None = Non
     if not text.strip():
         yield ReadError(src, "no text (only whitespace)")
         return
-    yield Article.make(text, doc_id=None, lang=lang, pub_date=pub_date, source_path=src)
+    yield Article.make(text, doc_id=path.stem, lang=lang, pub_date=pub_date, source_path=src)
 
 
 def _jsonl(data: bytes, src: str, lang: str | None, pub_date: str | None) -> Iterator[Item]:
@@ -156,6 +156,7 @@ def _html(html: str, src: str, lang: str | None, pub_date: str | None) -> Item:
     date = get("date")
     return Article.make(
         str(text),
+        doc_id=Path(src).stem,
         title=get("title"),
         url=get("url"),
         outlet=get("sitename"),

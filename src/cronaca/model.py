@@ -219,6 +219,7 @@ class Trigger:
     tense: str = "past"
     role_hint: str | None = None
     context: tuple[str, ...] = ()
+    intransitive: bool = False
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

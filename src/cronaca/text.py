@@ -25,11 +25,13 @@ _ACRONYM = r"(?:[A-Z]\.){2,}"
 _WORD = rf"{_ACRONYM}|[^\W\d_]\w*(?:[-\u2010\u2011]\w+)*"
 _WORD_EN = r"[^\W\d_]\w*?(?=n['\u2019]t\b)|" + _WORD
 
+_NUMBER_FR = r"\d{1,3}(?: \d{3})+(?:,\d+)?(?!\d)|" + _NUMBER  # "10 000 soldats"
 _TOKEN_RES: dict[str, re.Pattern[str]] = {
     "elision": re.compile(rf"{_ELISION}|{_NUMBER}|{_WORD}|\S", re.UNICODE),
+    "fr": re.compile(rf"{_ELISION}|{_NUMBER_FR}|{_WORD}|\S", re.UNICODE),
     "en": re.compile(rf"{_EN_CLITIC}|{_NUMBER}|{_WORD_EN}|\S", re.UNICODE),
 }
-_FAMILY = {"en": "en"}
+_FAMILY = {"en": "en", "fr": "fr"}
 
 
 def norm(s: str) -> str:

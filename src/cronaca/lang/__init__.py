@@ -137,6 +137,7 @@ class TriggerEntry:
     symmetric: bool
     role_hint: str | None  # "visit": recipient is the place's country, etc.
     context: tuple[str, ...]
+    intransitive: bool = False  # "è arrivato": an essere-participle that is not passive
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,6 +195,7 @@ def _load_triggers(lang: str, raw: list[dict[str, Any]], fname: str) -> tuple[Tr
                 symmetric=bool(rec.get("symmetric", False)),
                 role_hint=rec.get("role"),
                 context=tuple(rec.get("context", [])),
+                intransitive=bool(rec.get("intransitive", False)),
             )
         )
     return tuple(out)

@@ -16,6 +16,7 @@ from ..model import ActorPhrase, Document, Entity, Mention, Token
 
 _CODE_KINDS = ("person", "org", "name", "seat", "group", "adj")
 # first words of attribution phrases in every pack ("secondo X, ...", "according to X, ...")
+_COORD = frozenset({"e", "ed", "and", "et", "y", "und", "i"})
 _SOURCE_WORDS = frozenset({"secondo", "according", "selon", "según", "segun", "laut", "stando", "citando", "d'après"})
 
 
@@ -151,8 +152,19 @@ def _joins(toks: list[Token], group: list[Mention], m: Mention, glue: frozenset[
         return False
     # "ai militari, il regime di Kim": a comma after a bare role ends the phrase;
     # a list needs a country-bearing part before the comma or "sia ... che"
-    return not (any(t.norm == "," for t in between) and not seen_sia
-                and (all(g.kind == "role" for g in group) or m.kind == "role"))
+    if not any(t.norm == "," for t in between) or seen_sia:
+        return True
+    coord = any(t.norm in _COORD for t in between)
+    has_person = any(g.kind in ("person", "org") for g in group)
+    coded = [g for g in group if g.kind != "role"]
+    if coord:
+        # ", and": a list "A, B, and C", or a second apposition "il presidente russo, Putin, e il
+        # leader nordcoreano, Kim"; otherwise it coordinates clauses ("..., and the leader accepted")
+        return len({g.entity.code for g in coded}) >= 2 or has_person
+    if m.kind in ("person", "org") and not has_person:
+        return True  # apposition: "il presidente russo, Vladimir Putin,"
+    # a plain list "Cina, Russia e India": both sides name states
+    return bool(coded) and all(g.kind != "role" for g in group) and m.kind != "role"
 
 
 def _phrase(doc: Document, g: list[Mention], glue: frozenset[str], list_glue: frozenset[str],
@@ -212,7 +224,7 @@ def _phrase(doc: Document, g: list[Mention], glue: frozenset[str], list_glue: fr
     if i >= s0:
         n = toks[i].norm
         if doc.lang in ("it", "fr", "es") and not skipped and n not in preps and toks[i].text[:1].isalpha() \
-                and g[0].kind in ("role", "adj") and not toks[i].is_upper_initial:
+                and g[0].kind == "role" and not toks[i].is_upper_initial:
             # "operazioni militari di Mosca": a role word right after a noun modifies it
             prep = "_mod"
         elif n in preps:

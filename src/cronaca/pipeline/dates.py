@@ -119,6 +119,11 @@ def find_dates(text: str, lang: str, pub_date: str | None) -> list[tuple[int, in
     def add(s: int, e: int, value: str | None, prec: str, basis: str) -> None:
         if any(s < te and ts < e for ts, te in taken):
             return
+        before = text[max(0, s - 12) : s].casefold().split()
+        if (before and before[-1] in r.since_words) or (before[-2:-1] and before[-2] in r.since_words \
+                and before[-1] in ("il", "l'", "le", "la", "el", "the", "dem", "de")):
+            taken.append((s, e))
+            return  # "dal 12 marzo", "since June 2024": the start of a range, not the event's time
         taken.append((s, e))
         found.append((s, e, value, prec, basis))
 

@@ -12,6 +12,7 @@ symmetric. Every decision is written to the draft's `explain` list, which
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -34,6 +35,8 @@ from ..text import phrase_norms
 
 # Events that need someone on the receiving end, unless symmetric (PLOVER manual).
 _NEEDS_RECIPIENT = {"AID", "COOPERATE", "SANCTION", "CONSULT", "REQUEST", "THREATEN"}
+# Ratifying or approving an agreement is one party's act, signing a bilateral one both parties'.
+_UNILATERAL = re.compile(r"(ratif|approv|aprob|approu|promulg|billig|genehm|verabschied|enact|adopt|refrend|sign into)")
 # Future cooperation is itself an AGREE event (PLOVER, SPEC.md §1).
 _TO_AGREE = {"CONSULT", "SUPPORT", "COOPERATE", "AID"}
 
@@ -129,6 +132,7 @@ class TriggerStage:
                     sentence=s.index, event=e.event, mode=e.mode, cameo=e.cameo, entry_id=e.id,
                     nominal=tense == "noun", symmetric=e.symmetric, passive=False,
                     object_span=obj, tense=tense, role_hint=e.role_hint, context=e.context,
+                    intransitive=e.intransitive,
                 ))
                 i = j
         doc.triggers = out
@@ -173,7 +177,7 @@ def _clause(doc: Document, p: Pack, s: Sentence, k: int, k_end: int) -> tuple[in
 
 def _is_passive(doc: Document, p: Pack, t: Trigger, s: Sentence) -> bool:
     """A participle is passive unless a "have" auxiliary governs it."""
-    if t.nominal:
+    if t.nominal or t.intransitive:
         return False
     toks = doc.tokens
     active, passive, adverbs = p.words("active_aux"), p.words("passive_aux"), p.words("adverbs")
@@ -185,10 +189,10 @@ def _is_passive(doc: Document, p: Pack, t: Trigger, s: Sentence) -> bool:
     while i >= s.tok_start and (toks[i].norm in adverbs or toks[i].norm in passive):
         seen_passive = seen_passive or toks[i].norm in passive
         i -= 1
+    if seen_passive:
+        return True  # "è stato firmato", "has been signed", "a été signé"
     if i >= s.tok_start and toks[i].norm in active:
         return False  # "ha firmato", "has signed", "a signé"
-    if seen_passive:
-        return True
     if t.tense == "part" and doc.lang != "en":
         return True  # reduced relative: "il trattato, firmato durante la visita"
     # English simple past vs bare participle: passive only with a following "by"
@@ -238,8 +242,10 @@ class RoleStage:
         passive = _is_passive(doc, p, t, s)
         if passive:
             d.explain.append("passive: no 'have' auxiliary before the participle")
-        left_ph = [ph for ph in phrases if ph.tok_end <= t.tok_start and ph.tok_start >= left]
-        right_ph = [ph for ph in phrases if ph.tok_start >= t.tok_end and ph.tok_start < right]
+        # the source of an "according to X" is not a participant
+        sources = _source_phrases(doc, p, s, phrases)
+        left_ph = [ph for ph in phrases if ph.tok_end <= t.tok_start and ph.tok_start >= left and ph not in sources]
+        right_ph = [ph for ph in phrases if ph.tok_start >= t.tok_end and ph.tok_start < right and ph not in sources]
         agent_preps = p.words("agent_preps") | {"da"}
         recip_preps = p.words("recipient_preps")
         loc_preps = p.words("locative_preps")
@@ -301,6 +307,9 @@ class RoleStage:
             sym_off = True
         else:
             sym_off = False
+        if recipient is None and not t.nominal and not passive and t.event in ("SUPPORT", "ACCUSE", "REJECT", "REQUEST", "THREATEN"):
+            # "ha condannato le azioni della Russia": the possessor of what is judged is the target
+            recipient = next((ph for ph in right_ph if ph.prep in gen_preps and ph is not actor), None)
         if actor is None and not t.nominal:
             sent_subj = self._first_subject([ph for ph in phrases if ph.tok_end <= t.tok_start], p)
             fallback = sent_subj or topic
@@ -354,6 +363,11 @@ class RoleStage:
                 d.explain.append(f"visit: host is the destination's country {dest.code}")
         if hint == "visit" and d.recipient and d.actor and {e.code for e in d.recipient} <= {e.code for e in d.actor}:
             d.drop = "a trip inside the actor's own country"
+        if hint == "sign" and _UNILATERAL.match(doc.tokens[t.tok_start].norm):
+            # ratifying or approving is one party's act: the partner is the recipient
+            if not d.recipient and d.place is not None and d.place.code and d.place.code not in {e.code for e in d.actor}:
+                d.recipient = [Entity(entity_text=d.place.name, code=d.place.code, sector="GOV")]
+            hint = "ratify"
         if hint == "sign":
             parties = list(d.actor)
             codes = {e.code for e in parties}
@@ -374,6 +388,11 @@ class RoleStage:
                 d.explain.append("launch at a target: ASSAULT, not a show of force")
             elif t.event == "MOBILIZE":
                 d.recipient = []
+        if d.event == "CONSULT" and not d.symmetric and hint != "host" and d.place is not None and d.actor \
+                and d.recipient and d.place.code in {e.code for e in d.actor} \
+                and d.place.code not in {e.code for e in d.recipient}:
+            d.actor, d.recipient = d.recipient, d.actor
+            d.explain.append(f"meeting in {d.place.code}: the visitor is the actor, the host the recipient")
         if not d.symmetric and t.symmetric and len({e.code for e in d.actor}) >= 2 and not d.recipient:
             d.symmetric = True
         if not d.symmetric and len({e.code for e in d.actor}) >= 2 and not d.recipient and d.event in ("CONSULT", "COOPERATE", "SUPPORT", "AGREE"):
@@ -405,6 +424,20 @@ class RoleStage:
         return toks[j].norm if j >= s.tok_start else None
 
 
+def _source_phrases(doc: Document, p: Pack, s: Sentence, phrases: list[ActorPhrase]) -> list[ActorPhrase]:
+    """Phrases introduced by an attribution prefix ("secondo X", "according to X")."""
+    norms = [t.norm for t in doc.tokens]
+    out = []
+    for pf in p.phrases("attribution_prefix"):
+        for i in range(s.tok_start, s.tok_end):
+            if pf and norms[i] == pf[0] and _seq_at(norms, i, pf):
+                j = i + len(pf)
+                ph = next((ph for ph in phrases if j <= ph.tok_start <= j + 4), None)
+                if ph is not None:
+                    out.append(ph)
+    return out
+
+
 # --------------------------------------------------------------------------- attribution and modality
 class ModalityStage:
     name = "modality"
@@ -419,7 +452,6 @@ class ModalityStage:
         neg = p.words("negation")
         hyp = p.words("hypothetical")
         fut_cues = p.phrases("future_cues")
-        last_date: dict[int, DateRef] = {}
         last_by_actor: dict[tuple[int, str], list[Entity]] = {}
         for d in doc.drafts:
             t = d.trigger
@@ -453,12 +485,15 @@ class ModalityStage:
             d.date = self._date(doc, s, t, left, right)
             if d.date is not None:
                 d.explain.append(f"date: {d.date.text!r} -> {d.date.value} ({d.date.precision}, {d.date.basis})")
-                if d.date.basis in ("explicit", "relative"):
-                    last_date[s.paragraph] = d.date
-            elif s.paragraph in last_date:
-                d.date = last_date[s.paragraph]
-                d.date_inherited = True
-                d.explain.append(f"date: none in the sentence; paragraph's narrative time {d.date.value}")
+            else:
+                earlier = [x for x in doc.dates if x.value and x.sentence < s.index
+                           and doc.sentences[x.sentence].paragraph == s.paragraph]
+                if earlier:
+                    # the paragraph's lead date is its narrative time; later dates in it are
+                    # often asides ("since their 2019 summit")
+                    d.date = earlier[0]
+                    d.date_inherited = True
+                    d.explain.append(f"date: none in the sentence; paragraph's narrative time {d.date.value}")
             # --- quantity near the object
             d.quantity = self._quantity(doc, t, left, right)
             # --- recipient carried over: "ha fornito anche munizioni" (to whom? same as before)
@@ -581,7 +616,7 @@ def _number(text: str, words: dict[str, float]) -> float | None:
         return w
     if not text[:1].isdigit():
         return None
-    s = text.replace("\u00a0", "").replace("\u202f", "")
+    s = text.replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
     if "." in s and "," in s:
         s = s.replace(".", "").replace(",", ".") if s.rfind(",") > s.rfind(".") else s.replace(",", "")
     elif s.count(".") >= 1 and all(len(g) == 3 for g in s.split(".")[1:]):
@@ -718,6 +753,8 @@ def _merge_within(drafts: list[Draft]) -> list[Draft]:
                 continue
             if not _periods_compatible(o.date, d.date):
                 continue
+            if (o.date is None or d.date is None) and abs(o.trigger.sentence - d.trigger.sentence) > 2:
+                continue  # an undated mention far away is not evidence that it is the same act
             # same type but another act (troops 074 vs munitions 072, praise 051 vs
             # signing 057) is another event; a meeting is a meeting whatever its CAMEO
             if o.cameo != d.cameo and d.event != "CONSULT":
