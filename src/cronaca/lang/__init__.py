@@ -147,10 +147,21 @@ class Pack:
     triggers: tuple[TriggerEntry, ...]
 
     def words(self, key: str) -> frozenset[str]:
-        return frozenset(x.casefold() for x in self.data.get(key, []))
+        return _words(self.lang, key)
 
     def phrases(self, key: str) -> tuple[tuple[str, ...], ...]:
-        return tuple(sorted({phrase_norms(p, self.lang) for p in self.data.get(key, [])}, key=len, reverse=True))
+        return _phrases(self.lang, key)
+
+
+@cache
+def _words(lang: str, key: str) -> frozenset[str]:
+    return frozenset(str(x).casefold() for x in pack(lang).data.get(key, []))
+
+
+@cache
+def _phrases(lang: str, key: str) -> tuple[tuple[str, ...], ...]:
+    """Multi-word cues as token tuples, longest first (tokenising them once per process)."""
+    return tuple(sorted({phrase_norms(str(p), lang) for p in pack(lang).data.get(key, [])}, key=len, reverse=True))
 
 
 def _load_triggers(lang: str, raw: list[dict[str, Any]], fname: str) -> tuple[TriggerEntry, ...]:

@@ -428,8 +428,12 @@ def _source_phrases(doc: Document, p: Pack, s: Sentence, phrases: list[ActorPhra
     """Phrases introduced by an attribution prefix ("secondo X", "according to X")."""
     norms = [t.norm for t in doc.tokens]
     out = []
-    for pf in p.phrases("attribution_prefix"):
-        for i in range(s.tok_start, s.tok_end):
+    prefixes = p.phrases("attribution_prefix")
+    firsts = {pf[0] for pf in prefixes if pf}
+    for i in range(s.tok_start, s.tok_end):
+        if norms[i] not in firsts:
+            continue
+        for pf in prefixes:
             if pf and norms[i] == pf[0] and _seq_at(norms, i, pf):
                 j = i + len(pf)
                 ph = next((ph for ph in phrases if j <= ph.tok_start <= j + 4), None)
