@@ -19,6 +19,24 @@ from pathlib import Path
 ROWS = 200_000
 
 
+_QUERY = "SELECT substr(date,1,7), count(*), sum(score) FROM ev WHERE code='C7' GROUP BY 1"
+
+
+def _read_during_write(connect: str) -> dict[str, object]:
+    """Query from a second process while the caller holds an open write transaction."""
+    code = textwrap.dedent(f"""
+        import time
+        {connect}
+        t = time.perf_counter()
+        r.execute({_QUERY!r}).fetchall()
+        print(round((time.perf_counter() - t) * 1000, 2))
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    ok = out.returncode == 0
+    return {"reader_while_writer": ok, "reader_ms": float(out.stdout.strip()) if ok else None,
+            "reader_error": None if ok else out.stderr.strip().splitlines()[-1][:200]}
+
+
 def sqlite_case(tmp: Path) -> dict[str, object]:
     import sqlite3
 
@@ -34,19 +52,9 @@ def sqlite_case(tmp: Path) -> dict[str, object]:
     write_s = time.perf_counter() - t0
     w.execute("BEGIN IMMEDIATE")  # a writer in the middle of a batch
     w.execute("INSERT INTO ev (code, date, score) VALUES ('X', '2025-01-01', 1)")
-    code = textwrap.dedent(f"""
-        import sqlite3, time
-        r = sqlite3.connect("file:{path}?mode=ro", uri=True)
-        t = time.perf_counter()
-        n = r.execute("SELECT substr(date,1,7), count(*), sum(score) FROM ev WHERE code='C7' GROUP BY 1").fetchall()
-        print(len(n), round((time.perf_counter() - t) * 1000, 2))
-    """)
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    res = _read_during_write(f"import sqlite3; r = sqlite3.connect('file:{path}?mode=ro', uri=True)")
     w.execute("ROLLBACK")
-    ok = out.returncode == 0
-    return {"engine": "sqlite-wal", "rows_per_s_write": round(ROWS / write_s),
-            "reader_while_writer": ok, "reader_ms": float(out.stdout.split()[1]) if ok else None,
-            "reader_error": None if ok else out.stderr.strip().splitlines()[-1]}
+    return {"engine": "sqlite-wal", "rows_per_s_write": round(ROWS / write_s)} | res
 
 
 def duckdb_case(tmp: Path) -> dict[str, object]:
@@ -63,19 +71,9 @@ def duckdb_case(tmp: Path) -> dict[str, object]:
     write_s = time.perf_counter() - t0
     w.execute("BEGIN TRANSACTION")
     w.execute("INSERT INTO ev VALUES (-1, 'X', '2025-01-01', 1)")
-    code = textwrap.dedent(f"""
-        import duckdb, time
-        r = duckdb.connect("{path}", read_only=True)
-        t = time.perf_counter()
-        n = r.execute("SELECT substr(date,1,7), count(*), sum(score) FROM ev WHERE code='C7' GROUP BY 1").fetchall()
-        print(len(n), round((time.perf_counter() - t) * 1000, 2))
-    """)
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    res = _read_during_write(f"import duckdb; r = duckdb.connect('{path}', read_only=True)")
     w.execute("ROLLBACK")
-    ok = out.returncode == 0
-    return {"engine": f"duckdb {duckdb.__version__}", "rows_per_s_write": round(ROWS / write_s),
-            "reader_while_writer": ok, "reader_ms": float(out.stdout.split()[1]) if ok else None,
-            "reader_error": None if ok else out.stderr.strip().splitlines()[-1][:200]}
+    return {"engine": f"duckdb {duckdb.__version__}", "rows_per_s_write": round(ROWS / write_s)} | res
 
 
 def main() -> int:
