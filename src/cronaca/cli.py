@@ -298,22 +298,42 @@ def actors() -> None:
 
 @actors.command()
 @click.argument("text")
-@click.option("--lang", default="it", show_default=True)
+@click.option("--lang", default=None, help="Language of TEXT (default: try every pack, keep the best reading).")
 @click.option("--date", default=None, help="Date (YYYY-MM-DD) for time-aware offices.")
-def lookup(text: str, lang: str, date: str | None) -> None:
-    """Show the knowledge-base entries TEXT matches, and why."""
+def lookup(text: str, lang: str | None, date: str | None) -> None:
+    """Show what TEXT resolves to, and the knowledge-base entries behind it."""
     from .kb import default_kb
+    from .kb.resolve import Resolver
 
     kb = default_kb()
-    matches = kb.lookup(text, lang)
-    if not matches:
-        click.echo("no match")
-        sys.exit(1)
-    for m in matches:
+    r = Resolver(kb).resolve(text, lang=lang, date=date)
+    click.echo(f"{text!r} -> code={r.code} sector={r.sector} wikidata={r.identifier_id} name={r.name}")
+    click.echo(f"  why: {r.why}")
+    lg = lang or (r.why.split(":", 1)[0] if ":" in r.why else "en")
+    for m in kb.lookup(text, lg):
         for f in m.forms:
             code, sector, why = f.entry.at(date)
-            click.echo(f"{f.text!r}: {f.entry.kind} {f.entry.kb_id} -> code={code} sector={sector} "
+            click.echo(f"  entry {f.text!r}: {f.entry.kind} {f.entry.kb_id} -> code={code} sector={sector} "
                        f"wikidata={f.entry.wikidata} ({why}; {f.entry.source}, {kb.version})")
+    if r.code is None and r.sector is None:
+        sys.exit(1)
+
+
+@actors.command()
+@click.argument("source", type=click.File("r", encoding="utf-8"), default="-")
+@click.option("--lang", default=None, help="Language of the phrases (default: try every pack).")
+def resolve(source: Any, lang: str | None) -> None:
+    """Resolve one phrase per line (optionally TAB and an ISO date) from SOURCE or stdin to JSON lines."""
+    from .kb.resolve import Resolver
+
+    resolver = Resolver()
+    for line in source:
+        line = line.rstrip("\n")
+        if not line.strip():
+            continue
+        text, _, date = line.partition("\t")
+        r = resolver.resolve(text, lang=lang, date=date.strip() or None)
+        click.echo(json.dumps(r.to_json(), ensure_ascii=False))
 
 
 if __name__ == "__main__":  # pragma: no cover

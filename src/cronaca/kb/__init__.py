@@ -101,11 +101,21 @@ class Match:
 class KnowledgeBase:
     """Compiled knowledge base. Build with `load()`; it is immutable after that."""
 
-    def __init__(self, entries: list[tuple[KBEntry, str, Iterable[str]]], version: str) -> None:
+    def __init__(self, entries: list[tuple[KBEntry, str, Iterable[str]]], version: str,
+                 offices: dict[str, dict[tuple[str, ...], str]] | None = None) -> None:
         self.version = version
         self._tries: dict[str, _Node] = {lang: _Node() for lang in LANGS}
         self.entries: dict[str, KBEntry] = {}
+        self.office_titles = offices or {}
+        self._holders: dict[tuple[str, str], list[tuple[str, str, KBEntry]]] = {}
         for entry, lang, forms in entries:
+            if entry.kind == "person" and entry.kb_id not in self.entries:
+                for o in entry.offices:
+                    roles = [o.role]
+                    if o.role == "head_of_state_and_government":
+                        roles = ["head_of_state", "head_of_government"]
+                    for r in roles:
+                        self._holders.setdefault((o.code, r), []).append((o.start or "", o.end or "9999", entry))
             self.entries.setdefault(entry.kb_id, entry)
             langs = LANGS if lang == "all" else (lang,)
             for form in forms:
@@ -151,6 +161,21 @@ class KnowledgeBase:
                 i = best.tok_end
             else:
                 i += 1
+
+    def holder(self, code: str, office: str, date: str | None) -> KBEntry | None:
+        """Who held `office` in state `code` on `date` (the latest holder when no date is known)."""
+        cands = self._holders.get((code, office))
+        if not cands:
+            return None
+        if date is None:
+            return max(cands, key=lambda c: c[0])[2]
+        for start, end, e in cands:
+            if start <= date < end:
+                return e
+        return None
+
+    def office_of(self, lang: str, title: tuple[str, ...]) -> str | None:
+        return self.office_titles.get(lang, {}).get(title)
 
     def lookup(self, phrase: str, lang: str) -> list[Match]:
         return list(self.match(tokenize(phrase, lang), lang))
@@ -277,8 +302,17 @@ def load(extra: Iterable[Path] = ()) -> KnowledgeBase:
     """Compile the bundled knowledge base plus user files (same schemas, by file name)."""
     files = data_files(extra)
     entries: list[tuple[KBEntry, str, Iterable[str]]] = []
+    offices: dict[str, dict[tuple[str, ...], str]] = {}
     for p in files:
         stem = p.stem
+        if stem.startswith("offices"):
+            for lang, by_office in (_read(p) or {}).items():
+                if lang not in LANGS:
+                    raise KBError(f"{p.name}: unknown language {lang!r}")
+                for office, titles in by_office.items():
+                    for t in _as_list(titles, f"{p.name}:{lang}.{office}"):
+                        offices.setdefault(lang, {})[tuple(x.norm for x in tokenize(t, lang))] = office
+            continue
         if stem.startswith("states"):
             entries.extend(_states(p, "name"))
         elif stem.startswith("groups"):
@@ -290,8 +324,9 @@ def load(extra: Iterable[Path] = ()) -> KnowledgeBase:
         elif stem.startswith("roles"):
             entries.extend(_roles(p))
         else:
-            raise KBError(f"{p.name}: unknown knowledge-base file kind (expected states*, groups*, people*, orgs*, roles*)")
-    return KnowledgeBase(entries, _compute_version(files))
+            raise KBError(f"{p.name}: unknown knowledge-base file kind "
+                          "(expected states*, groups*, people*, orgs*, roles*, offices*)")
+    return KnowledgeBase(entries, _compute_version(files), offices)
 
 
 @cache

@@ -9,6 +9,7 @@ gives the country, and the function words between them ("di", "della", ",",
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 from ..kb import KBEntry
 from ..lang import pack
@@ -125,7 +126,7 @@ class PhraseStage:
                 else:
                     groups.append([m])
             for g in groups:
-                ph = _phrase(doc, g, glue, list_glue, preps, articles, sent)
+                ph = _phrase(doc, g, glue, list_glue, preps, articles, sent, config.kb)
                 if ph is not None:
                     phrases.append(ph)
         doc.phrases = phrases
@@ -168,7 +169,7 @@ def _joins(toks: list[Token], group: list[Mention], m: Mention, glue: frozenset[
 
 
 def _phrase(doc: Document, g: list[Mention], glue: frozenset[str], list_glue: frozenset[str],
-            preps: frozenset[str], articles: frozenset[str], sent: int) -> ActorPhrase | None:
+            preps: frozenset[str], articles: frozenset[str], sent: int, kb: Any) -> ActorPhrase | None:
     toks = doc.tokens
     # split into components at list glue
     comps: list[list[Mention]] = [[g[0]]]
@@ -198,7 +199,15 @@ def _phrase(doc: Document, g: list[Mention], glue: frozenset[str], list_glue: fr
             sector = role_sector or pending_sector or sector
         if roles or head.kind in ("adj",):
             pending_sector = role_sector or pending_sector
-        ident = head.entity.identifier_id
+        ident, name = head.entity.identifier_id, head.entity.name
+        if head.kind in ("adj", "name", "seat") and roles:
+            # "il presidente americano" on the article's date is whoever held the office
+            title = tuple(t.norm for t in doc.tokens[roles[0].tok_start : roles[0].tok_end])
+            office = kb.office_of(doc.lang, title)
+            holder = kb.holder(head.entity.code, office, doc.pub_date) if office else None
+            if holder is not None:
+                ident, name = holder.wikidata, holder.name
+                whys.append(f"{office} of {head.entity.code} on {doc.pub_date or 'latest'}: {holder.name}")
         start = min(m.start for m in c)
         end = max(m.end for m in c)
         e = Entity(
@@ -206,7 +215,7 @@ def _phrase(doc: Document, g: list[Mention], glue: frozenset[str], list_glue: fr
             code=head.entity.code,
             sector=sector,
             identifier_id=ident,
-            name=head.entity.name,
+            name=name,
         )
         whys.append(f"{doc.text[start:end]!r}->{e.code}/{e.sector} via {head.kind}:{head.kb_id}")
         if not any(x.code == e.code and x.sector == e.sector for x in ents):

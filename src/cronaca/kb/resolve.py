@@ -1,0 +1,84 @@
+"""Resolve a short actor phrase ("the North Korean leader", "ex premier Renzi") to an entity.
+
+This is the same mention and phrase machinery the pipeline uses on articles, run
+on one phrase, plus the few rules that only matter for a phrase out of context:
+"former"/"ex" makes a person ELI, and of several actor phrases the one that
+covers most of the text wins.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..model import Article, Document
+
+_FORMER = frozenset({"former", "ex", "ex-", "ehemalige", "ehemaliger", "ehemaligen", "ancien", "ancienne",
+                     "exministro", "expresidente", "ex-président", "ex-premier", "бывший", "бывшего", "экс"})
+
+
+@dataclass(frozen=True)
+class Resolution:
+    text: str
+    code: str | None
+    sector: str | None
+    identifier_id: str | None
+    name: str | None
+    why: str
+    _covered: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {"text": self.text, "code": self.code, "sector": self.sector,
+                "identifier_id": self.identifier_id, "name": self.name, "why": self.why}
+
+
+class Resolver:
+    """Reusable (the stages are built once); `resolve` is cheap per phrase."""
+
+    def __init__(self, kb: Any = None) -> None:
+        from ..pipeline import Config, Pipeline
+        from ..pipeline.actors import MentionStage, PhraseStage
+        from ..pipeline.stages import TokenStage
+
+        cfg = Config(kb=kb) if kb is not None else Config()
+        self.kb = cfg.kb
+        self._pipe = Pipeline([_Given(), TokenStage(), MentionStage(), PhraseStage()], cfg)
+
+    def resolve(self, text: str, *, lang: str | None = None, date: str | None = None) -> Resolution:
+        """Without a language, every pack is tried and the reading that covers most text wins."""
+        if lang is None:
+            from ..lang import SUPPORTED
+
+            tries = [self.resolve(text, lang=lg, date=date) for lg in SUPPORTED]
+            return max(tries, key=lambda r: (r.code is not None, r.sector is not None, r._covered))
+        clean = text.strip()
+        if not clean:
+            return Resolution(text=text, code=None, sector=None, identifier_id=None, name=None, why="empty")
+        doc: Document = self._pipe.run(Article.make(clean, lang=lang, pub_date=date))
+        if not doc.phrases:
+            role = next((m for m in doc.mentions if m.kind == "role"), None)
+            if role is not None:
+                return Resolution(text=text, code=None, sector=role.entity.sector, identifier_id=None,
+                                  name=None, why=f"role phrase {clean[role.start:role.end]!r}, no country")
+            return Resolution(text=text, code=None, sector=None, identifier_id=None, name=None, why="no match")
+        best = max(doc.phrases, key=lambda ph: (ph.end - ph.start, -ph.start))
+        e = best.entities[0]
+        sector = e.sector
+        lead = {t.norm for t in doc.tokens[max(0, best.tok_start - 3) : best.tok_end]}
+        why = best.why
+        if lead & _FORMER and (sector == "GOV" or any(m.kind == "person" for m in doc.mentions)):
+            sector = "ELI"
+            why += "; 'former' -> ELI"
+        return Resolution(text=text, code=e.code, sector=sector, identifier_id=e.identifier_id, name=e.name,
+                          why=f"{doc.lang}: {why}", _covered=best.end - best.start)
+
+
+class _Given:
+    """The phrase's language is given, not identified: a few words are too few for langid."""
+
+    name = "langid"
+    requires: tuple[str, ...] = ("text",)
+    assigns: tuple[str, ...] = ("lang", "checked")
+
+    def __call__(self, doc: Document, config: Any) -> None:
+        doc.lang = (doc.article.lang or "en")[:2]
