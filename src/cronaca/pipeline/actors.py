@@ -14,6 +14,7 @@ from typing import Any
 from ..kb import KBEntry
 from ..lang import pack
 from ..model import ActorPhrase, Document, Entity, Mention, Token
+from .places import part_of_longer_name
 
 _CODE_KINDS = ("person", "org", "name", "seat", "group", "adj")
 # first words of attribution phrases in every pack ("secondo X, ...", "according to X, ...")
@@ -40,6 +41,8 @@ class MentionStage:
                 f = m.best
                 if f.entry.ambiguous:
                     continue
+                if f.entry.kind in ("name", "seat") and part_of_longer_name(doc, m.tok_start, s.tok_start):
+                    continue  # "Banca d'Italia", "golfo del Messico", "Forza Italia"
                 out.append(_mention(doc, m.tok_start, m.tok_end, f.entry, s.index, date))
         out = _short_forms(doc, out, date, kb.entries)
         doc.mentions = out
@@ -193,7 +196,18 @@ def _phrase(doc: Document, g: list[Mention], glue: frozenset[str], list_glue: fr
         coded.sort(key=lambda m: _CODE_KINDS.index(m.kind))
         head = coded[0]
         sector = head.entity.sector
-        if head.kind in ("person", "org"):
+        if head.kind == "org":
+            # "Chile's Defense Department": the named state wins over a generic institution name
+            state = next((m for m in coded if m.kind in ("name", "adj") and m.entity.code != head.entity.code), None)
+            if state is not None:
+                head = Mention(start=head.start, end=head.end, tok_start=head.tok_start, tok_end=head.tok_end,
+                               kind=head.kind, entity=Entity(entity_text=head.entity.entity_text,
+                                                             code=state.entity.code, sector=head.entity.sector,
+                                                             name=state.entity.name),
+                               kb_id=head.kb_id, sentence=head.sentence)
+        if head.kind == "person" and role_sector and role_sector != "GOV":
+            sector = role_sector  # "US Senator Marco Rubio": the title in the text beats the office on file
+        elif head.kind in ("person", "org"):
             sector = sector or role_sector
         else:
             sector = role_sector or pending_sector or sector

@@ -15,7 +15,8 @@ from ..text import phrase_norms
 
 
 @cache
-def gazetteer() -> dict[tuple[str, ...], Place]:
+def gazetteer(lang: str = "*") -> dict[tuple[str, ...], Place]:
+    """Forms to places for one language: untagged forms plus those tagged "<lang>:"."""
     text = resources.files("cronaca.kb").joinpath("gazetteer.tsv").read_text("utf-8")
     out: dict[tuple[str, ...], Place] = {}
     for line in text.splitlines():
@@ -32,18 +33,51 @@ def gazetteer() -> dict[tuple[str, ...], Place]:
             precision=prec,
         )
         for f in forms.split(";"):
-            out.setdefault(phrase_norms(f.strip(), "it"), place)
+            f = f.strip()
+            tag, sep, rest = f.partition(":")
+            if sep and len(tag) == 2 and tag.islower():
+                if tag != lang:
+                    continue
+                f = rest
+            out.setdefault(phrase_norms(f, "it"), place)
     return out
 
 
 @cache
-def _max_len() -> int:
-    return max(len(k) for k in gazetteer())
+def _max_len(lang: str) -> int:
+    return max(len(k) for k in gazetteer(lang))
 
 
 @cache
-def _first_tokens() -> frozenset[str]:
-    return frozenset(k[0] for k in gazetteer())
+def _first_tokens(lang: str) -> frozenset[str]:
+    return frozenset(k[0] for k in gazetteer(lang))
+
+
+def part_of_longer_name(doc: Document, i: int, s0: int) -> bool:
+    """Is the name at token i the tail of a longer name ("Banca d'Italia", "golfo del Messico",
+    "Forza Italia")? Then it is neither a place of its own nor an actor."""
+    from ..lang import pack
+
+    p = pack(doc.lang)
+    toks = doc.tokens
+    j = i - 1
+    if j >= s0 and toks[j].norm in p.words("genitive_preps") | {"of", "de", "du", "des", "del", "von", "der"}:
+        j -= 1
+        while j >= s0 and toks[j].norm in ("the", "la", "le", "il", "lo", "el", "die", "der"):
+            j -= 1
+    if j < s0:
+        return False
+    prev = toks[j]
+    heads = p.words("name_heads")
+    if prev.norm in heads:
+        return True
+    function = (p.words("phrase_glue") | p.words("adverbs") | p.words("coordinators") | p.words("other_preps")
+                | p.words("locative_preps") | p.words("recipient_preps") | p.words("agent_preps")
+                | p.words("genitive_preps") | p.words("symmetric_preps") | p.words("negation"))
+    covered = any(m.tok_start <= j < m.tok_end for m in doc.mentions)
+    # a capitalised content word right before, not at the start of the sentence: "Forza Italia", "Centro Italia"
+    return prev.is_upper_initial and prev.text[:1].isalpha() and prev.norm not in function and not covered \
+        and j > s0 and toks[j].text.lower() != toks[j].text.upper()
 
 
 class PlaceStage:
@@ -52,9 +86,9 @@ class PlaceStage:
     assigns = ("places",)
 
     def __call__(self, doc: Document, config) -> None:  # type: ignore[no-untyped-def]
-        gaz = gazetteer()
-        n = _max_len()
-        firsts = _first_tokens()
+        gaz = gazetteer(doc.lang)
+        n = _max_len(doc.lang)
+        firsts = _first_tokens(doc.lang)
         toks = doc.tokens
         out: list[PlaceMention] = []
         for s in doc.sentences:
@@ -70,6 +104,10 @@ class PlaceStage:
                                        or key[0] in ("regione", "oblast", "région", "región", "cosmodromo", "cosmodrome", "cosmódromo")):
                         hit = (j, gaz[key])
                         break
+                if hit and part_of_longer_name(doc, i, s.tok_start):
+                    hit = None
+                    i += 1
+                    continue
                 if hit:
                     j, place = hit
                     out.append(PlaceMention(start=toks[i].start, end=toks[j - 1].end, tok_start=i,
