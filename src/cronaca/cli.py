@@ -319,6 +319,27 @@ def lookup(text: str, lang: str | None, date: str | None) -> None:
         sys.exit(1)
 
 
+@actors.command(name="import-petrarch")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--agents", "agent_files", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A PETRARCH/TABARI agents file (role nouns -> sectors); repeatable.")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the YAML files (then: CRONACA_KB_EXTRA=FOLDER).")
+@click.option("--prefix", default="petrarch", show_default=True, help="Names the files and prefixes the ids.")
+def import_petrarch(files: tuple[Path, ...], agent_files: tuple[Path, ...], out_dir: Path, prefix: str) -> None:
+    """Convert PETRARCH/TABARI actor dictionaries (FILES) to cronaca knowledge-base YAML."""
+    from .kb import load
+    from .kb.importer import import_files
+
+    counts = import_files(files, agent_files, out_dir, prefix)
+    for problem in counts["problems"]:
+        _err(f"skipped: {problem}")
+    kb = load(sorted(out_dir.glob(f"*_{prefix}.yaml")))  # refuse to leave files the KB cannot read
+    click.echo(f"{counts['people']} people, {counts['orgs']} organisations, {counts['role_phrases']} role phrases, "
+               f"{counts['skipped_codes']} unreadable codes skipped "
+               f"-> {out_dir} (knowledge base with them: {kb.version}); use: CRONACA_KB_EXTRA={out_dir}")
+
+
 @actors.command()
 @click.argument("source", type=click.File("r", encoding="utf-8"), default="-")
 @click.option("--lang", default=None, help="Language of the phrases (default: try every pack).")

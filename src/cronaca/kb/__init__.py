@@ -32,7 +32,7 @@ class KBError(ValueError):
     """A knowledge-base file is malformed. The message names the file and the entry."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Office:
     code: str
     sector: str | None
@@ -41,7 +41,7 @@ class Office:
     end: str | None  # ISO date, exclusive
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class KBEntry:
     """One thing a phrase can resolve to."""
 
@@ -71,7 +71,7 @@ class KBEntry:
         return o.code, o.sector, f"{o.role} (latest office; no date)"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Form:
     """A surface form of an entry, as the matcher checks it."""
 
@@ -87,7 +87,7 @@ class _Node:
     forms: list[Form] = field(default_factory=list)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Match:
     tok_start: int
     tok_end: int
@@ -108,6 +108,12 @@ class KnowledgeBase:
         self.entries: dict[str, KBEntry] = {}
         self.office_titles = offices or {}
         self._holders: dict[tuple[str, str], list[tuple[str, str, KBEntry]]] = {}
+        # a later file's person or org with the same id replaces the earlier one (user overrides)
+        final: dict[tuple[str, str], KBEntry] = {}
+        for entry, _lang, _forms in entries:
+            if entry.kind in ("person", "org"):
+                final[(entry.kb_id, entry.kind)] = entry
+        entries = [(final.get((e.kb_id, e.kind), e), lang, forms) for e, lang, forms in entries]
         for entry, lang, forms in entries:
             if entry.kind == "person" and entry.kb_id not in self.entries:
                 for o in entry.offices:
@@ -123,7 +129,7 @@ class KnowledgeBase:
                     self._add(lg, entry, form)
 
     def _add(self, lang: str, entry: KBEntry, form: str) -> None:
-        toks = tokenize(form, lang)
+        toks = _form_tokens(form, "en" if lang == "en" else "fr" if lang == "fr" else "it")
         if not toks:
             return
         node = self._tries[lang]
@@ -179,6 +185,11 @@ class KnowledgeBase:
 
     def lookup(self, phrase: str, lang: str) -> list[Match]:
         return list(self.match(tokenize(phrase, lang), lang))
+
+
+@cache
+def _form_tokens(form: str, family: str) -> list[Any]:
+    return tokenize(form, family)
 
 
 def _form_fits(f: Form, tokens: list[Any], i: int, j: int) -> bool:
@@ -298,9 +309,47 @@ def _compute_version(files: list[Path]) -> str:
     return f"kb-{h.hexdigest()[:10]}"
 
 
-def load(extra: Iterable[Path] = ()) -> KnowledgeBase:
-    """Compile the bundled knowledge base plus user files (same schemas, by file name)."""
+def _cache_dir() -> Path:
+    import os
+
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "cronaca"
+
+
+def load(extra: Iterable[Path] = (), *, use_cache: bool = True) -> KnowledgeBase:
+    """The bundled knowledge base plus user files (same schemas, by file name).
+
+    Compiling the YAML takes about a second; the compiled form is cached under
+    ~/.cache/cronaca keyed by the files' hash, so a changed file is never served stale.
+    """
+    import os
+    import pickle
+
     files = data_files(extra)
+    version = _compute_version(files)
+    cache_file = _cache_dir() / f"{version}.pickle"
+    if use_cache and cache_file.exists():
+        try:
+            with cache_file.open("rb") as fh:
+                kb = pickle.load(fh)
+            if isinstance(kb, KnowledgeBase) and kb.version == version:
+                return kb
+        except Exception:  # a truncated or foreign cache file is rebuilt, never trusted
+            pass
+    kb = _compile(files, version)
+    if use_cache:
+        try:
+            cache_file.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
+            with tmp.open("wb") as fh:
+                pickle.dump(kb, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            tmp.replace(cache_file)
+        except OSError:
+            pass  # a read-only home: compile every time
+    return kb
+
+
+def _compile(files: list[Path], version: str) -> KnowledgeBase:
     entries: list[tuple[KBEntry, str, Iterable[str]]] = []
     offices: dict[str, dict[tuple[str, ...], str]] = {}
     for p in files:
@@ -326,9 +375,36 @@ def load(extra: Iterable[Path] = ()) -> KnowledgeBase:
         else:
             raise KBError(f"{p.name}: unknown knowledge-base file kind "
                           "(expected states*, groups*, people*, orgs*, roles*, offices*)")
-    return KnowledgeBase(entries, _compute_version(files), offices)
+    return KnowledgeBase(entries, version, offices)
+
+
+def extra_paths(spec: str | None = None) -> list[Path]:
+    """User knowledge-base files from `CRONACA_KB_EXTRA` (paths to files or folders, ":"-separated)."""
+    import os
+
+    spec = os.environ.get("CRONACA_KB_EXTRA", "") if spec is None else spec
+    out: list[Path] = []
+    for part in filter(None, spec.split(os.pathsep)):
+        p = Path(part).expanduser()
+        if p.is_dir():
+            out.extend(sorted(p.glob("*.yaml")))
+        elif p.is_file():
+            out.append(p)
+        else:
+            raise KBError(f"CRONACA_KB_EXTRA names {p}, which does not exist")
+    return out
 
 
 @cache
 def default_kb() -> KnowledgeBase:
-    return load()
+    """The bundled knowledge base plus the user's files named in CRONACA_KB_EXTRA.
+
+    It lives for the whole process, so its million small objects are moved out of the
+    garbage collector's sight (gc.freeze): otherwise every collection, and the one at
+    exit, walks them again (about a second per process).
+    """
+    import gc
+
+    kb = load(extra_paths())
+    gc.freeze()
+    return kb
