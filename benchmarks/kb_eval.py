@@ -24,8 +24,10 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 OUT = ROOT / "bench-results"
 TODAY = "2025-08-13"  # the NGEC suite's "Today"
-# Conventions, not errors: NGEC writes UN bodies as UNO and EU bodies as EUR; PLOVER/SPEC.md use IGO.
+# Conventions, not errors: NGEC writes UN bodies as UNO and EU bodies as EUR (PLOVER/SPEC.md: IGO),
+# health as HLH (PLOVER: MED), and "unknown"/"junk" sectors where PLOVER leaves the field empty.
 CODE_EQUIV = {"UNO": "IGO", "EUR": "IGO"}
+SECTOR_EQUIV = {"HLH": "MED", "UNK": None, "JNK": None, "": None}
 
 
 def _need(path: Path) -> Path | None:
@@ -78,8 +80,11 @@ def ngec(args: argparse.Namespace) -> dict[str, Any]:
                "country": got_c, "sector": sector, "why": r.why,
                "disputed": disputes.get(c["test"])}
         row["country_ok"] = ("country" in exp) and (got_c == want_c)
-        if exp.get("code_1"):
-            row["sector_ok"] = row["country_ok"] and sector == exp["code_1"]
+        want_s = exp.get("code_1")
+        if want_s:
+            wants = set(want_s) if isinstance(want_s, list) else {want_s}
+            wants = {SECTOR_EQUIV.get(w, w) for w in wants}
+            row["sector_ok"] = row["country_ok"] and (sector in wants)
         rows.append(row)
 
     def acc(rs: list[dict[str, Any]], key: str) -> dict[str, Any]:

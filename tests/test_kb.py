@@ -8,7 +8,7 @@ from cronaca.yamlio import load_yaml
 
 SPECIAL = {"WST", "IGO", "NGO", "MNC", "UNK", "XKX"}
 SECTORS = {"GOV", "MIL", "SPY", "JRN", "LEG", "JUD", "COP", "PTY", "REB", "OPP", "BUS", "CVL", "REL", "ELI",
-           "REF", "MED", "EDU", "NGO", "LAB", "AGR", "CRM", "UAF", "IGO", None}
+           "REF", "MED", "EDU", "NGO", "LAB", "AGR", "CRM", "UAF", "IGO", "PRM", "PRE", "SOC", "UNK", None}
 
 
 def test_every_data_file_follows_its_schema():

@@ -56,9 +56,13 @@ class Resolver:
             return Resolution(text=text, code=None, sector=None, identifier_id=None, name=None, why="empty")
         doc: Document = self._pipe.run(Article.make(clean, lang=lang, pub_date=date))
         if not doc.phrases:
-            role = next((m for m in doc.mentions if m.kind == "role"), None)
-            if role is not None:
-                return Resolution(text=text, code=None, sector=role.entity.sector, identifier_id=None,
+            roles = [m for m in doc.mentions if m.kind == "role"]
+            if roles:
+                role = roles[-1] if doc.lang in ("en", "de") else roles[0]
+                sector = role.entity.sector
+                if {t.norm for t in doc.tokens[: role.tok_start]} & _FORMER and sector == "GOV":
+                    sector = "ELI"
+                return Resolution(text=text, code=None, sector=sector, identifier_id=None,
                                   name=None, why=f"role phrase {clean[role.start:role.end]!r}, no country")
             return Resolution(text=text, code=None, sector=None, identifier_id=None, name=None, why="no match")
         best = max(doc.phrases, key=lambda ph: (ph.end - ph.start, -ph.start))

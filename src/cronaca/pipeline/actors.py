@@ -188,7 +188,10 @@ def _phrase(doc: Document, g: list[Mention], glue: frozenset[str], list_glue: fr
     for c in comps:
         coded = [m for m in c if m.kind in _CODE_KINDS]
         roles = [m for m in c if m.kind == "role"]
-        role_sector = roles[0].entity.sector if roles else None
+        # the head noun gives the sector: last in English and German ("opposition lawmaker"),
+        # first in Romance languages ("agenzie di intelligence sudcoreane")
+        head_role = roles[-1] if roles and doc.lang in ("en", "de") else (roles[0] if roles else None)
+        role_sector = head_role.entity.sector if head_role else None
         if not coded:
             pending_sector = role_sector or pending_sector
             continue
