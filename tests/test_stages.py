@@ -112,3 +112,10 @@ def test_every_event_has_provenance_and_exact_evidence():
         assert doc.text[e.start:e.end] == e.evidence
         assert e.provenance is not None and e.provenance.kb_version.startswith("kb-")
         assert e.provenance.lexicon
+
+
+def test_ambiguous_names_need_the_state_named_elsewhere():
+    alone = run("Jordan scored 40 points last night.", lang="en")
+    assert not [m for m in alone.mentions if m.entity.code == "JOR"]
+    with_context = run("Jordan closed its border. The Jordanian government said Amman would act.", lang="en")
+    assert [m for m in with_context.mentions if m.entity.code == "JOR" and m.start == 0]

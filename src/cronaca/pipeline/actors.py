@@ -35,15 +35,23 @@ class MentionStage:
         kb = config.kb
         toks = doc.tokens
         out: list[Mention] = []
+        maybe: list[Mention] = []
         date = _event_date(doc)
         for s in doc.sentences:
             for m in kb.match(toks, doc.lang, s.tok_start, s.tok_end):
                 f = m.best
                 if f.entry.ambiguous:
+                    maybe.append(_mention(doc, m.tok_start, m.tok_end, f.entry, s.index, date))
                     continue
                 if f.entry.kind in ("name", "seat") and part_of_longer_name(doc, m.tok_start, s.tok_start):
                     continue  # "Banca d'Italia", "golfo del Messico", "Forza Italia"
                 out.append(_mention(doc, m.tok_start, m.tok_end, f.entry, s.index, date))
+        # "Georgia", "Jordan", "Congo": kept only when the article names the same state
+        # unambiguously elsewhere ("Tbilisi", "giordano", "Kinshasa")
+        known = {m.entity.code for m in out if m.kind in ("name", "seat", "adj", "person", "org")}
+        sure = [m for m in maybe if m.entity.code in known]
+        if sure:
+            out = sorted(out + sure, key=lambda m: m.start)
         out = _short_forms(doc, out, date, kb.entries)
         doc.mentions = out
 
