@@ -277,8 +277,14 @@ def _orgs(path: Path) -> Iterator[tuple[KBEntry, str, list[str]]]:
         where = f"{path.name}:{rec.get('id')}"
         if "id" not in rec or "code" not in rec:
             raise KBError(f"{where}: an org needs id and code")
+        offices = tuple(
+            Office(code=o["code"], sector=o.get("sector"), role=o.get("role", "status"),
+                   start=_date(o.get("from")), end=_date(o.get("to")))
+            for o in rec.get("offices") or []
+        )
         entry = KBEntry(kb_id=rec["id"], kind="org", code=rec["code"], sector=rec.get("sector"),
-                        name=rec.get("name") or rec["id"], wikidata=rec.get("wikidata"), source=path.name)
+                        name=rec.get("name") or rec["id"], wikidata=rec.get("wikidata"), offices=offices,
+                        otherwise=(rec["code"], rec.get("sector")) if offices else None, source=path.name)
         for lang, forms in (rec.get("names") or {}).items():
             if lang != "all" and lang not in LANGS:
                 raise KBError(f"{where}: unknown language {lang!r}")

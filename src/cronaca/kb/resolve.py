@@ -70,7 +70,8 @@ class Resolver:
         sector = e.sector
         lead = {t.norm for t in doc.tokens[max(0, best.tok_start - 3) : best.tok_end]}
         why = best.why
-        if lead & _FORMER and (sector == "GOV" or any(m.kind == "person" for m in doc.mentions)):
+        if lead & _FORMER and (sector in ("GOV", "MIL", "SPY", "LEG", "JUD", "COP")
+                               or any(m.kind == "person" for m in doc.mentions)):
             sector = "ELI"
             why += "; 'former' -> ELI"
         return Resolution(text=text, code=e.code, sector=sector, identifier_id=e.identifier_id, name=e.name,
