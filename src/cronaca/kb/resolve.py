@@ -56,6 +56,9 @@ class Resolver:
             return Resolution(text=text, code=None, sector=None, identifier_id=None, name=None, why="empty")
         doc: Document = self._pipe.run(Article.make(clean, lang=lang, pub_date=date))
         if not doc.phrases:
+            city = self._city(doc)
+            if city is not None:
+                return city
             roles = [m for m in doc.mentions if m.kind == "role"]
             if roles:
                 role = roles[-1] if doc.lang in ("en", "de") else roles[0]
@@ -76,6 +79,34 @@ class Resolver:
             why += "; 'former' -> ELI"
         return Resolution(text=text, code=e.code, sector=sector, identifier_id=e.identifier_id, name=e.name,
                           why=f"{doc.lang}: {why}", _covered=best.end - best.start)
+
+
+    @staticmethod
+    def _city(doc: Document) -> Resolution | None:
+        """"Shanghai authorities", "Kano State government": a city stands for its state."""
+        from .cities import lookup
+
+        toks = doc.tokens
+        roles = [m for m in doc.mentions if m.kind == "role"]
+        role = (roles[-1] if doc.lang in ("en", "de") else roles[0]) if roles else None
+        content = [t for t in toks if t.norm not in ("the", "a", "an", "il", "la", "le", "les", "el", "los", "der", "die")]
+        for n in (3, 2, 1):
+            # a person's name is not a city ("Feliciano Valencia"): the city must be the whole
+            # phrase, or come with a role ("Shanghai authorities")
+            if role is None and n != len(content):
+                continue
+            for i in range(len(toks) - n + 1):
+                span = toks[i : i + n]
+                if not all(t.is_upper_initial for t in span) or any(
+                        role and role.tok_start <= t_i < role.tok_end for t_i in range(i, i + n)):
+                    continue
+                city = lookup(" ".join(t.text for t in span))
+                if city is not None:
+                    return Resolution(text=doc.text, code=city.code, sector=role.entity.sector if role else None,
+                                      identifier_id=None, name=city.name,
+                                      why=f"{doc.lang}: city {city.name} ({city.code}, GeoNames {city.geonames_id})",
+                                      _covered=span[-1].end - span[0].start)
+        return None
 
 
 class _Given:
