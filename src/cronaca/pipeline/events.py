@@ -199,6 +199,56 @@ def _is_passive(doc: Document, p: Pack, t: Trigger, s: Sentence) -> bool:
     return any(toks[j].norm in agent for j in range(t.tok_end, min(s.tok_end, t.tok_end + 6)))
 
 
+@cache
+def _support_forms(lang: str) -> frozenset[tuple[str, ...]]:
+    p = pack(lang)
+    out = set()
+    for lemma in p.data.get("support_verbs", []):
+        for f in verb_forms(lang, lemma):
+            out.add(phrase_norms(f, lang))
+    return frozenset(out)
+
+
+def _after_support_verb(doc: Document, p: Pack, s: Sentence, t: Trigger) -> bool:
+    """Is the event noun the object of a light verb ("ha lanciato un attacco", "carried out a raid")?"""
+    forms = _support_forms(doc.lang)
+    norms = [x.norm for x in doc.tokens[max(s.tok_start, t.tok_start - 4) : t.tok_start]]
+    return any(tuple(norms[i : i + len(f)]) == f for f in forms for i in range(len(norms)))
+
+
+@cache
+def _function_words(lang: str) -> frozenset[str]:
+    p = pack(lang)
+    keys = ("phrase_glue", "adverbs", "coordinators", "other_preps", "locative_preps", "recipient_preps",
+            "agent_preps", "genitive_preps", "symmetric_preps", "negation", "active_aux", "passive_aux",
+            "clitics", "complementizers", "relative_pronouns", "hypothetical", "possessives")
+    out: set[str] = set()
+    for k in keys:
+        out |= p.words(k)
+    return frozenset(out)
+
+
+def _explicit_subject(doc: Document, p: Pack, s: Sentence, left: int, k: int, phrases: list[ActorPhrase]) -> bool:
+    """Does a non-actor noun stand before the verb ("Segnali di apertura giungono")?
+
+    Then the verb has a subject of its own and the paragraph's actor must not be borrowed
+    (pro-drop fallback is for "Ha poi firmato", "He said").
+    """
+    fw = _function_words(doc.lang)
+    in_phrase = {i for ph in phrases for i in range(ph.tok_start, ph.tok_end)}
+    in_date = {(d.start, d.end) for d in doc.dates if d.sentence == s.index}
+    for i in range(left, k):
+        tok = doc.tokens[i]
+        if i in in_phrase or not tok.text[:1].isalpha() or tok.norm in fw:
+            continue
+        if any(a <= tok.start < b for a, b in in_date):
+            continue
+        if i > s.tok_start and tok.is_upper_initial:
+            continue  # an unknown proper name may well be the actor; do not veto on it
+        return True
+    return False
+
+
 def _subject_like(ph: ActorPhrase, p: Pack) -> bool:
     return ph.prep is None or ph.prep in p.words("coordinators")
 
@@ -258,17 +308,29 @@ class RoleStage:
         # symmetric "tra X e Y" / "between X and Y"
         sym = next((ph for ph in left_ph + right_ph if ph.prep in sym_preps and len(ph.codes) >= 2), None)
         if t.nominal:
-            gen = next((ph for ph in right_ph if ph.prep in gen_preps and ph.tok_start - t.tok_end <= 3), None)
-            agent = next((ph for ph in right_ph if ph.prep in agent_preps), None)
-            actor = gen or agent
+            # a noun's own participants come before the next trigger: "la tregua richiesta
+            # dall'Egitto" gives Egypt to "richiesta", not to "tregua"
+            stop = next((x.tok_start for x in trigs[ti + 1 :]), s.tok_end)
+            own = [ph for ph in right_ph if ph.tok_start < stop]
+            gen = next((ph for ph in own if ph.prep in gen_preps and ph.tok_start - t.tok_end <= 3), None)
+            agent = next((ph for ph in own if ph.prep in agent_preps), None)
+            if agent is not None:
+                actor = agent  # "i bombardamenti della Libia da parte dell'esercito francese"
+                recipient = gen
+            else:
+                actor = gen
             if actor is None:
-                prev = doc.tokens[t.tok_start - 2 : t.tok_start]
+                prev = doc.tokens[max(s.tok_start, t.tok_start - 2) : t.tok_start]
                 if any(x.norm in p.words("possessives") for x in prev):
                     actor = self._nearest_subject(left_ph, p) or topic
                     d.explain.append("possessive: actor from the sentence or paragraph subject")
-            if actor is None:
+            if actor is None and _after_support_verb(doc, p, s, t):
                 actor = self._nearest_subject(left_ph, p)
-            recipient = next((ph for ph in right_ph if ph is not actor and (ph.prep in recip_preps or ph.prep in loc_preps)), None)
+                if actor is not None:
+                    d.explain.append("support verb (\"ha lanciato un attacco\"): its subject is the actor")
+            if recipient is None:
+                recipient = next((ph for ph in own if ph is not actor and ph.prep not in gen_preps
+                                  and ph.prep not in agent_preps and (ph.prep in recip_preps or ph.prep in loc_preps)), None)
         elif passive:
             actor = next((ph for ph in right_ph if ph.prep in agent_preps), None)
             # the patient is close: never across "che"/"that" into the main clause
@@ -310,7 +372,7 @@ class RoleStage:
         if recipient is None and not t.nominal and not passive and t.event in ("SUPPORT", "ACCUSE", "REJECT", "REQUEST", "THREATEN"):
             # "ha condannato le azioni della Russia": the possessor of what is judged is the target
             recipient = next((ph for ph in right_ph if ph.prep in gen_preps and ph is not actor), None)
-        if actor is None and not t.nominal:
+        if actor is None and not t.nominal and (passive or not _explicit_subject(doc, p, s, left, t.tok_start, phrases)):
             sent_subj = self._first_subject([ph for ph in phrases if ph.tok_end <= t.tok_start], p)
             fallback = sent_subj or topic
             if fallback is not None:
@@ -761,7 +823,7 @@ def _merge_within(drafts: list[Draft]) -> list[Draft]:
                 continue  # an undated mention far away is not evidence that it is the same act
             # same type but another act (troops 074 vs munitions 072, praise 051 vs
             # signing 057) is another event; a meeting is a meeting whatever its CAMEO
-            if o.cameo != d.cameo and d.event != "CONSULT":
+            if o.cameo != d.cameo and d.event != "CONSULT" and o.trigger.sentence != d.trigger.sentence:
                 continue
             twin = o
             break
