@@ -265,11 +265,15 @@ def errors(store_path: Path | None) -> None:
 @main.command(name="eval")
 @click.argument("gold", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-def eval_cmd(gold: tuple[Path, ...], fmt: str) -> None:
+@click.option("--adapter", type=click.Choice(["spec", "plover-gsr", "petrarch", "petrarch-es"]), default="spec",
+              show_default=True, help="Read GOLD in another format (PLOVER GSR JSON, PETRARCH validation XML).")
+def eval_cmd(gold: tuple[Path, ...], fmt: str, adapter: str) -> None:
     """Score cronaca against GOLD files (SPEC.md format): core/full P/R/F1 and field accuracies."""
-    from .evaluate import evaluate_files, format_report
+    from .adapters import ADAPTERS
+    from .evaluate import evaluate_docs, format_report, read_gold
 
-    report = evaluate_files(gold, default_pipeline())
+    docs = read_gold(gold) if adapter == "spec" else [d for g in gold for d in ADAPTERS[adapter](g)]
+    report = evaluate_docs(docs, default_pipeline())
     if fmt == "json":
         click.echo(json.dumps(report, indent=2, ensure_ascii=False))
     else:

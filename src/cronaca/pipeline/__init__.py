@@ -34,6 +34,7 @@ class Config:
     max_chars: int = 2_000_000  # longer texts are refused with a clear reason
     keep_hypothetical: bool = False  # speculative events are dropped unless asked for
     keep_negated: bool = False
+    require_actor: bool = True  # False: keep events whose actor is unknown (type-only evaluation)
 
 
 class Stage(Protocol):

@@ -706,7 +706,7 @@ class AssembleStage:
     def __call__(self, doc: Document, config) -> None:  # type: ignore[no-untyped-def]
         kept: list[Draft] = []
         for d in doc.drafts:
-            if not d.actor:
+            if not d.actor and config.require_actor:
                 d.drop = d.drop or "no actor"
             if d.recipient and d.actor and not d.symmetric:
                 same = {e.code for e in d.recipient} <= {e.code for e in d.actor} and \
