@@ -120,6 +120,7 @@ class PhraseStage:
         p = pack(doc.lang)
         glue = p.words("phrase_glue")
         list_glue = p.words("list_glue")
+        role_glue = p.words("role_glue")
         preps = (
             p.words("agent_preps") | p.words("recipient_preps") | p.words("locative_preps")
             | p.words("genitive_preps") | p.words("symmetric_preps") | p.words("other_preps")
@@ -132,7 +133,7 @@ class PhraseStage:
         for sent, ms in by_sent.items():
             groups: list[list[Mention]] = []
             for m in ms:
-                if groups and _joins(doc.tokens, groups[-1], m, glue, list_glue):
+                if groups and _joins(doc.tokens, groups[-1], m, glue, list_glue, role_glue):
                     groups[-1].append(m)
                 else:
                     groups.append([m])
@@ -144,10 +145,12 @@ class PhraseStage:
 
 
 def _joins(toks: list[Token], group: list[Mention], m: Mention, glue: frozenset[str],
-           list_glue: frozenset[str]) -> bool:
+           list_glue: frozenset[str], role_glue: frozenset[str] = frozenset()) -> bool:
     between = toks[group[-1].tok_end : m.tok_start]
     if len(between) > 4:
         return False
+    if group[-1].kind == "role" and m.kind in ("name", "seat") and len(between) == 1 and between[0].norm in role_glue:
+        return True  # "officials in Washington", "students throughout Indonesia"
     seen_sia = any(t.norm == "sia" for t in between) or any(
         t.norm == "sia" for g in group for t in toks[g.tok_start - 1 : g.tok_start]
     )

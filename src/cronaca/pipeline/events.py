@@ -37,6 +37,8 @@ from ..text import phrase_norms
 _NEEDS_RECIPIENT = {"AID", "COOPERATE", "SANCTION", "CONSULT", "REQUEST", "THREATEN"}
 # Ratifying or approving an agreement is one party's act, signing a bilateral one both parties'.
 _UNILATERAL = re.compile(r"(ratif|approv|aprob|approu|promulg|billig|genehm|verabschied|enact|adopt|refrend|sign into)")
+# Acts that judge or answer something someone else did or said.
+_JUDGED = {"SUPPORT", "ACCUSE", "REJECT", "REQUEST", "THREATEN", "CONCEDE"}
 # Future cooperation is itself an AGREE event (PLOVER, SPEC.md §1).
 _TO_AGREE = {"CONSULT", "SUPPORT", "COOPERATE", "AID"}
 
@@ -324,7 +326,8 @@ class RoleStage:
                 if any(x.norm in p.words("possessives") for x in prev):
                     actor = self._nearest_subject(left_ph, p) or topic
                     d.explain.append("possessive: actor from the sentence or paragraph subject")
-            if actor is None and _after_support_verb(doc, p, s, t):
+            if actor is None and (t.event == "PROTEST" or _after_support_verb(doc, p, s, t)):
+                # protests are done by the clause's subject ("students staged mass demonstrations")
                 actor = self._nearest_subject(left_ph, p)
                 if actor is not None:
                     d.explain.append("support verb (\"ha lanciato un attacco\"): its subject is the actor")
@@ -341,7 +344,7 @@ class RoleStage:
             if recipient is None:
                 recipient = next((ph for ph in right_ph if ph is not actor and ph.prep in recip_preps), None)
         else:
-            actor = self._nearest_subject(left_ph, p)
+            actor = self._nearest_subject(left_ph, p, doc, t.tok_start)
             if actor is None:
                 # inverted subject ("ha dichiarato il ministro"): a bare phrase right after
                 cand = next((ph for ph in right_ph if ph.prep is None and ph.tok_start - t.tok_end <= 2), None)
@@ -369,9 +372,18 @@ class RoleStage:
             sym_off = True
         else:
             sym_off = False
-        if recipient is None and not t.nominal and not passive and t.event in ("SUPPORT", "ACCUSE", "REJECT", "REQUEST", "THREATEN"):
-            # "ha condannato le azioni della Russia": the possessor of what is judged is the target
-            recipient = next((ph for ph in right_ph if ph.prep in gen_preps and ph is not actor), None)
+        if recipient is None and not t.nominal and not passive and t.event == "REQUEST":
+            # "demanded that the US cancel", "ha chiesto che Mosca ritiri": the one asked is the
+            # subject of the complement clause
+            comp = p.words("complementizers")
+            c = next((i for i in range(t.tok_end, min(right, t.tok_end + 4)) if doc.tokens[i].norm in comp), None)
+            if c is not None:
+                recipient = next((ph for ph in phrases if c < ph.tok_start <= c + 4 and _subject_like(ph, p)), None)
+        if recipient is None and not t.nominal and not passive and t.event in _JUDGED:
+            # "condemned the actions of Russia", "rejected calls by Belarus", "an offer from
+            # Afghanistan": whoever made what is judged is the target
+            source = gen_preps | agent_preps | p.words("source_preps")
+            recipient = next((ph for ph in right_ph if ph.prep in source and ph is not actor), None)
         if actor is None and not t.nominal and (passive or not _explicit_subject(doc, p, s, left, t.tok_start, phrases)):
             sent_subj = self._first_subject([ph for ph in phrases if ph.tok_end <= t.tok_start], p)
             fallback = sent_subj or topic
@@ -470,11 +482,20 @@ class RoleStage:
         return next((ph for ph in phs if _subject_like(ph, p)), None)
 
     @staticmethod
-    def _nearest_subject(left_ph: list[ActorPhrase], p: Pack) -> ActorPhrase | None:
-        for ph in reversed(left_ph):
-            if _subject_like(ph, p):
-                return ph
-        return None
+    def _nearest_subject(left_ph: list[ActorPhrase], p: Pack, doc: Document | None = None,
+                         k: int | None = None) -> ActorPhrase | None:
+        cands = [ph for ph in left_ph if _subject_like(ph, p)]
+        if not cands:
+            return None
+        best = cands[-1]
+        if doc is not None and len(cands) > 1:
+            # "Pakistan, a key U.S. ally in the war, has refused": skip an apposition between commas
+            toks = doc.tokens
+            before = [i for i in range(cands[0].tok_end, best.tok_start) if toks[i].norm == ","]
+            after = [i for i in range(best.tok_end, k if k is not None else best.tok_end) if toks[i].norm == ","]
+            if before and after:
+                return cands[0]
+        return best
 
     @staticmethod
     def _prep_before(doc: Document, i: int, s: Sentence) -> str | None:
