@@ -104,7 +104,7 @@ def petrarch_xml(path: Path, lang: str = "en") -> list[dict[str, Any]]:
     its EventCoding triples; a sentence without codings is a document with no events."""
     raw = Path(path).read_text("utf-8", errors="replace")
     raw = re.sub(r"<!--.*?-->", "", raw, flags=re.S)
-    docs = []
+    docs: list[dict[str, Any]] = []
     for attrs, body in _SENT.findall(raw):
         a = dict(_ATTR.findall(attrs))
         m = re.search(r"<Text>(.*?)</Text>", body, re.S)
