@@ -139,9 +139,85 @@ class PhraseStage:
                     groups.append([m])
             for g in groups:
                 ph = _phrase(doc, g, glue, list_glue, preps, articles, sent, config.kb)
+                if ph is None and all(m.kind == "role" for m in g):
+                    ph = _corefer(doc, g, phrases, articles, preps, sent)
                 if ph is not None:
                     phrases.append(ph)
         doc.phrases = phrases
+
+
+def _dominant_state(doc: Document) -> str | None:
+    """The state an article is about: the most named one, if named at least twice."""
+    from collections import Counter
+
+    c = Counter(m.entity.code for m in doc.mentions if m.kind in ("name", "adj", "seat")
+                and m.entity.code not in ("WST", "IGO", "UNK"))
+    if not c:
+        return None
+    code, n = c.most_common(1)[0]
+    return code if n >= 2 else None
+
+
+def _corefer(doc: Document, g: list[Mention], previous: list[ActorPhrase], articles: frozenset[str],
+             preps: frozenset[str], sent: int) -> ActorPhrase | None:
+    """"il governo", "the regime", "la coalizione": a definite role phrase names an actor
+    already in the article (the latest with that sector; for a coalition, the latest group
+    of states), else the state the article is about."""
+    toks = doc.tokens
+    i = g[0].tok_start - 1
+    definite = articles | _fused_articles(doc.lang)
+    if i < 0 or toks[i].norm not in definite:
+        return None  # only definite descriptions corefer; "soldati" alone stays generic
+    role = g[0]
+    sector = role.entity.sector
+    collective = tuple(t.norm for t in toks[role.tok_start : role.tok_end]) in _collectives(doc.lang)
+    ents: tuple[Entity, ...] = ()
+    why = ""
+    for ph in reversed(previous):
+        if sent - ph.sentence > 10:
+            break
+        if collective and len(ph.codes) >= 2:
+            ents = tuple(Entity(entity_text=doc.text[role.start:role.end], code=e.code, sector=e.sector or sector,
+                                identifier_id=None, name=e.name) for e in ph.entities)
+            why = f"coreference: {doc.text[role.start:role.end]!r} -> {doc.text[ph.start:ph.end]!r}"
+            break
+        match = next((e for e in ph.entities if e.sector == sector), None)
+        if not collective and match is not None:
+            ents = (Entity(entity_text=doc.text[role.start:role.end], code=match.code, sector=sector,
+                           identifier_id=match.identifier_id, name=match.name),)
+            why = f"coreference: {doc.text[role.start:role.end]!r} -> {doc.text[ph.start:ph.end]!r}"
+            break
+    if not ents and not collective and sector in ("GOV", "MIL", "COP", "JUD", "LEG", "REB", "OPP"):
+        code = _dominant_state(doc)
+        if code is not None:
+            ents = (Entity(entity_text=doc.text[role.start:role.end], code=code, sector=sector),)
+            why = f"{doc.text[role.start:role.end]!r} of the state the article is about ({code})"
+    if not ents:
+        return None
+    j = i
+    while j >= 0 and toks[j].norm in articles:
+        j -= 1
+    prep = toks[j].norm if j >= 0 and toks[j].norm in preps else None
+    return ActorPhrase(start=g[0].start, end=g[-1].end, tok_start=g[0].tok_start, tok_end=g[-1].tok_end,
+                       sentence=sent, entities=ents, kinds=frozenset({"role"}), prep=prep, why=why)
+
+
+def _fused_articles(lang: str) -> frozenset[str]:
+    """Prepositions with the article fused in ("della", "au", "del", "zum"): definite too."""
+    p = pack(lang)
+    fused = set()
+    for key in ("genitive_preps", "recipient_preps", "agent_preps", "locative_preps"):
+        for w in p.words(key):
+            if len(w) > 2 and w not in ("di", "da", "in", "con", "per", "su", "tra", "fra", "by", "of", "to", "from",
+                                         "de", "en", "por", "von", "mit", "nach", "zu", "aus", "bei"):
+                fused.add(w)
+    return frozenset(fused)
+
+
+def _collectives(lang: str) -> frozenset[tuple[str, ...]]:
+    from ..text import phrase_norms
+
+    return frozenset(phrase_norms(w, lang) for w in pack(lang).data.get("collective_roles", []))
 
 
 def _joins(toks: list[Token], group: list[Mention], m: Mention, glue: frozenset[str],

@@ -384,7 +384,10 @@ class RoleStage:
             # Afghanistan": whoever made what is judged is the target
             source = gen_preps | agent_preps | p.words("source_preps")
             recipient = next((ph for ph in right_ph if ph.prep in source and ph is not actor), None)
-        if actor is None and not t.nominal and (passive or not _explicit_subject(doc, p, s, left, t.tok_start, phrases)):
+        # a passive's surface subject is the patient: borrow an actor only for a signing
+        # ("il trattato, firmato durante la sua visita"), where the sentence's subject is a party
+        if actor is None and not t.nominal and ((passive and hint == "sign")
+                                                or (not passive and not _explicit_subject(doc, p, s, left, t.tok_start, phrases))):
             sent_subj = self._first_subject([ph for ph in phrases if ph.tok_end <= t.tok_start], p)
             fallback = sent_subj or topic
             if fallback is not None:
@@ -726,7 +729,15 @@ class AssembleStage:
 
     def __call__(self, doc: Document, config) -> None:  # type: ignore[no-untyped-def]
         kept: list[Draft] = []
+        # acts whose object is talk about another act: criticism, praise, rejection, requests, threats
+        judged = [d for d in doc.drafts if not d.trigger.nominal and d.event in _JUDGED
+                  and d.cameo not in ("057", "054")]
         for d in doc.drafts:
+            if d.trigger.nominal and any(j.trigger.sentence == d.trigger.sentence
+                                         and j.trigger.tok_start < d.trigger.tok_start
+                                         and j.clause[0] <= d.trigger.tok_start < j.clause[1] for j in judged):
+                # "ha criticato i bombardamenti": what is judged is not a new event here
+                d.drop = d.drop or "the object of a judgement, not an event of its own"
             if not d.actor and config.require_actor:
                 d.drop = d.drop or "no actor"
             if d.recipient and d.actor and not d.symmetric:
