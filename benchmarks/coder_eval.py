@@ -207,8 +207,9 @@ def flatten(res: dict[str, Any], prefix: str = "") -> dict[str, float]:
         key = f"{prefix}{k}"
         if isinstance(v, dict):
             out.update(flatten(v, key + "."))
-        elif isinstance(v, float) and ("speed" not in key) and not key.endswith((".p", ".r", ".tp", ".fp", ".fn")):
-            out[key] = v
+        elif isinstance(v, float) and "speed" not in key and key.endswith(("f1", "accuracy", "exact",
+                                                                             "exact_at_cameo_root_and_country")):
+            out[key] = v  # headline scores only: precision and recall alone may trade against each other
     return out
 
 
