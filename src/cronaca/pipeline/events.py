@@ -594,6 +594,12 @@ class ModalityStage:
                 d.confidence -= 0.1
             if d.recipient and d.actor:
                 last_by_actor[key] = d.recipient
+            if not d.recipient and not d.symmetric and d.actor and d.event in ("ASSAULT", "COERCE"):
+                other = _other_party(doc, s, {e.code for e in d.actor}, d.event)
+                if other is not None:
+                    d.recipient = [other]
+                    d.confidence -= 0.15
+                    d.explain.append(f"recipient: none in the clause; the other party of the paragraph/article ({other.code})")
 
     def _attribution(self, doc: Document, p: Pack, idx: _Index, norms: list[str], s: Sentence,
                      t: Trigger, prefixes: tuple[tuple[str, ...], ...]) -> Entity | None:
@@ -653,6 +659,30 @@ class ModalityStage:
             if lo <= a <= hi:
                 return q
         return None
+
+
+def _other_party(doc: Document, s: Sentence, actor_codes: set[str], event: str) -> Entity | None:
+    """Who an attack with no stated target hit: the state most named in the paragraph (else the
+    article) other than the attacker's. An arrest with no stated target is domestic."""
+    from collections import Counter
+
+    if event == "COERCE":
+        code = next(iter(actor_codes)) if len(actor_codes) == 1 else None
+        return Entity(entity_text="", code=code, sector=None) if code and code not in ("IGO", "UNK") else None
+    for scope in ("paragraph", "article"):
+        c: Counter[str] = Counter()
+        for m in doc.mentions:
+            if m.kind not in ("name", "adj", "seat", "person", "org") or m.entity.code in actor_codes \
+                    or m.entity.code in ("IGO", "WST", "UNK", "NGO"):
+                continue
+            if scope == "paragraph" and doc.sentences[m.sentence].paragraph != s.paragraph:
+                continue
+            c[m.entity.code] += 1
+        if c:
+            code, n = c.most_common(1)[0]
+            if scope == "paragraph" or n >= 2:
+                return Entity(entity_text="", code=code, sector=None)
+    return None
 
 
 def _merge_entities(doc: Document, ph: ActorPhrase) -> Entity:
