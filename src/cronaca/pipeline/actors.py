@@ -18,6 +18,10 @@ from .places import part_of_longer_name
 
 _CODE_KINDS = ("person", "org", "name", "seat", "group", "adj")
 # first words of attribution phrases in every pack ("secondo X, ...", "according to X, ...")
+# words that count people rather than modify a noun ("due diplomatici", "alcuni soldati")
+_QUANTIFIERS = frozenset({"alcuni", "alcune", "molti", "molte", "numerosi", "numerose", "diversi", "diverse",
+                          "vari", "varie", "migliaia", "centinaia", "decine", "plusieurs", "nombreux", "quelques",
+                          "varios", "varias", "muchos", "miles", "cientos", "decenas", "altri", "altre", "tutti"})
 _COORD = frozenset({"e", "ed", "and", "et", "y", "und", "i"})
 _SOURCE_WORDS = frozenset({"secondo", "according", "selon", "según", "segun", "laut", "stando", "citando", "d'après"})
 
@@ -166,8 +170,9 @@ def _corefer(doc: Document, g: list[Mention], previous: list[ActorPhrase], artic
     toks = doc.tokens
     i = g[0].tok_start - 1
     definite = articles | _fused_articles(doc.lang)
-    if i < 0 or toks[i].norm not in definite:
-        return None  # only definite descriptions corefer; "soldati" alone stays generic
+    counted = i >= 1 and toks[i].norm in ("di", "de", "of") and toks[i - 1].norm in _QUANTIFIERS | {"thousands", "hundreds", "dozens"}
+    if i < 0 or (toks[i].norm not in definite and not counted):
+        return None  # only definite ("i ribelli") or counted ("migliaia di manifestanti") groups
     role = g[0]
     sector = role.entity.sector
     collective = tuple(t.norm for t in toks[role.tok_start : role.tok_end]) in _collectives(doc.lang)
@@ -187,7 +192,8 @@ def _corefer(doc: Document, g: list[Mention], previous: list[ActorPhrase], artic
                            identifier_id=match.identifier_id, name=match.name),)
             why = f"coreference: {doc.text[role.start:role.end]!r} -> {doc.text[ph.start:ph.end]!r}"
             break
-    if not ents and not collective and sector in ("GOV", "MIL", "COP", "JUD", "LEG", "REB", "OPP"):
+    if not ents and not collective and sector in ("GOV", "MIL", "COP", "JUD", "LEG", "REB", "OPP", "CVL",
+                                                   "LAB", "AGR", "REF", "UAF", "CRM"):
         code = _dominant_state(doc)
         if code is not None:
             ents = (Entity(entity_text=doc.text[role.start:role.end], code=code, sector=sector),)
@@ -336,8 +342,9 @@ def _phrase(doc: Document, g: list[Mention], glue: frozenset[str], list_glue: fr
     prep = None
     if i >= s0:
         n = toks[i].norm
+        quantifiers = {str(w).casefold() for w in pack(doc.lang).data.get("number_words", {})} | _QUANTIFIERS
         if doc.lang in ("it", "fr", "es") and not skipped and n not in preps and toks[i].text[:1].isalpha() \
-                and g[0].kind == "role" and not toks[i].is_upper_initial:
+                and g[0].kind == "role" and not toks[i].is_upper_initial and n not in quantifiers:
             # "operazioni militari di Mosca": a role word right after a noun modifies it
             prep = "_mod"
         elif n in preps:
@@ -346,8 +353,8 @@ def _phrase(doc: Document, g: list[Mention], glue: frozenset[str], list_glue: fr
             if i - 2 >= s0:
                 tri = " ".join(t.norm for t in toks[i - 2 : i + 1])
                 if tri in ("da parte di", "da parte del", "da parte della", "da parte dell'",
-                           "da parte dei", "da parte degli", "nei confronti di"):
-                    prep = "da" if tri.startswith("da parte") else "a"
+                           "da parte dei", "da parte degli", "da parte delle", "nei confronti di"):
+                    prep = "da parte di" if tri.startswith("da parte") else "a"
     return ActorPhrase(
         start=g[0].start,
         end=g[-1].end,

@@ -298,7 +298,7 @@ class RoleStage:
         sources = _source_phrases(doc, p, s, phrases)
         left_ph = [ph for ph in phrases if ph.tok_end <= t.tok_start and ph.tok_start >= left and ph not in sources]
         right_ph = [ph for ph in phrases if ph.tok_start >= t.tok_end and ph.tok_start < right and ph not in sources]
-        agent_preps = p.words("agent_preps") | {"da"}
+        agent_preps = p.words("agent_preps") | {"da", "da parte di"}
         recip_preps = p.words("recipient_preps")
         loc_preps = p.words("locative_preps")
         gen_preps = p.words("genitive_preps")
@@ -315,7 +315,10 @@ class RoleStage:
             stop = next((x.tok_start for x in trigs[ti + 1 :]), s.tok_end)
             own = [ph for ph in right_ph if ph.tok_start < stop]
             gen = next((ph for ph in own if ph.prep in gen_preps and ph.tok_start - t.tok_end <= 3), None)
-            agent = next((ph for ph in own if ph.prep in agent_preps), None)
+            # Italian "da" after an event noun is mostly "from" ("il ritiro delle truppe dalla Siria"):
+            # only "da parte di" (or by/par/por/von) names the agent of a noun
+            nominal_agents = {"da parte di"} | (set() if doc.lang == "it" else agent_preps)
+            agent = next((ph for ph in own if ph.prep in nominal_agents), None)
             if agent is not None:
                 actor = agent  # "i bombardamenti della Libia da parte dell'esercito francese"
                 recipient = gen
@@ -358,6 +361,14 @@ class RoleStage:
                 if ph.prep is None or ph.prep in recip_preps or (moves and ph.prep in loc_preps):
                     recipient = ph
                     break
+        if actor is None and passive and t.event in ("COERCE", "ASSAULT") and recipient is not None:
+            # "sono stati arrestati tre cittadini statunitensi": done by someone the text does not name
+            d.explain.append("passive without an agent: actor unknown")
+            where = next((pm.place.code for pm in doc.places if pm.sentence == s.index and pm.place.code), None)
+            if t.event == "COERCE" and where:
+                d.actor = [Entity(entity_text="", code=where, sector="COP")]
+            else:
+                d.actor = [Entity(entity_text="", code="UNK", sector=None)]
         if hint == "evoke" and not passive:
             # "X ha suscitato preoccupazioni tra Y": Y is concerned (actor) about X (recipient)
             exp = next((ph for ph in right_ph if ph.prep is not None), None)
