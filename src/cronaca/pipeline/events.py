@@ -611,6 +611,34 @@ class ModalityStage:
                     d.recipient = [other]
                     d.confidence -= 0.15
                     d.explain.append(f"recipient: none in the clause; the other party of the paragraph/article ({other.code})")
+        self._carry_back(doc)
+
+    @staticmethod
+    def _carry_back(doc: Document) -> None:
+        """"X did Y. Secondo quanto riportato da Z, il messaggio ...": a sentence that opens with a
+        source and codes no event of its own (its subject is the thing just reported, not an
+        actor) attributes the previous sentence's events in the paragraph to that source."""
+        by_sent: dict[int, list[Draft]] = {}
+        for d in doc.drafts:
+            by_sent.setdefault(d.trigger.sentence, []).append(d)
+        for s in doc.sentences[1:]:
+            prev = doc.sentences[s.index - 1]
+            if prev.paragraph != s.paragraph:
+                continue
+            own = by_sent.get(s.index, [])
+            if any(d.actor for d in own):
+                continue
+            attr = next((d.attribution for d in own if d.attribution is not None), None)
+            if attr is None or attr.code == "UNK":
+                continue
+            opener = doc.tokens[s.tok_start].norm
+            if opener not in ("secondo", "according", "selon", "según", "laut"):
+                continue
+            for d in by_sent.get(prev.index, []):
+                if d.attribution is None and d.actor:
+                    d.attribution = attr
+                    d.modality = "reported" if d.modality == "asserted" else d.modality
+                    d.explain.append(f"attribution: the next sentence opens with its source ({attr.entity_text!r})")
 
     def _attribution(self, doc: Document, p: Pack, idx: _Index, norms: list[str], s: Sentence,
                      t: Trigger, prefixes: tuple[tuple[str, ...], ...]) -> Entity | None:
