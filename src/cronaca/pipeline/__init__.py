@@ -35,6 +35,7 @@ class Config:
     keep_hypothetical: bool = False  # speculative events are dropped unless asked for
     keep_negated: bool = False
     require_actor: bool = True  # False: keep events whose actor is unknown (type-only evaluation)
+    date_backend: str = "auto"  # "rules", "rules+duckling", or "auto" (Duckling for all but Italian)
 
 
 class Stage(Protocol):

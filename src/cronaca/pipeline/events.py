@@ -15,6 +15,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 from ..lang import Pack, TriggerEntry, pack, verb_forms
 from ..model import (
@@ -215,7 +216,7 @@ def _after_support_verb(doc: Document, p: Pack, s: Sentence, t: Trigger) -> bool
     """Is the event noun the object of a light verb ("ha lanciato un attacco", "carried out a raid")?"""
     forms = _support_forms(doc.lang)
     norms = [x.norm for x in doc.tokens[max(s.tok_start, t.tok_start - 4) : t.tok_start]]
-    return any(tuple(norms[i : i + len(f)]) == f for f in forms for i in range(len(norms)))
+    return any(tuple(norms[i : i + n]) in forms for i in range(len(norms)) for n in (1, 2, 3))
 
 
 @cache
@@ -437,6 +438,10 @@ class RoleStage:
             d.place = pm.place
             d.explain.append(f"place: {doc.text[pm.start:pm.end]!r} -> {pm.place.name}, {pm.place.code} ({pm.place.precision})")
 
+        if d.place is None and t.event in _ON_THE_GROUND:
+            d.place = _place_from_context(doc, s, loc_preps)
+            if d.place is not None:
+                d.explain.append(f"place: none in the clause; from the paragraph/article ({d.place.name}, {d.place.code})")
         if hint == "host":
             # "Putin ha ricevuto Choe": the visitor is the actor, the host the recipient
             if d.recipient and d.actor:
@@ -519,6 +524,31 @@ class RoleStage:
         while j >= s.tok_start and toks[j].norm in ("il", "lo", "la", "l'", "i", "gli", "le", "the", "le", "les", "el", "los", "las", "der", "die", "das", "dem", "den"):
             j -= 1
         return toks[j].norm if j >= s.tok_start else None
+
+
+# Events that happen somewhere on the ground, so the paragraph's or article's place is theirs
+_ON_THE_GROUND = {"ASSAULT", "COERCE", "PROTEST", "MOBILIZE"}
+
+
+def _place_from_context(doc: Document, s: Sentence, loc_preps: frozenset[str]) -> Place | None:
+    """The latest located place earlier in the paragraph, else the place the article is about
+    (the state most named as a place, at country level)."""
+    from collections import Counter
+
+    toks = doc.tokens
+    earlier = [pm for pm in doc.places if pm.sentence <= s.index
+               and doc.sentences[pm.sentence].paragraph == s.paragraph and pm.tok_start > 0
+               and toks[pm.tok_start - 1].norm in loc_preps]
+    if earlier:
+        return earlier[-1].place
+    c = Counter(pm.place.code for pm in doc.places if pm.place.code)
+    if not c:
+        return None
+    code, n = c.most_common(1)[0]
+    if n < 2:
+        return None
+    name = next((pm.place.name for pm in doc.places if pm.place.code == code and pm.place.precision == "country"), code)
+    return Place(name=name, code=code, precision="country")
 
 
 def _source_phrases(doc: Document, p: Pack, s: Sentence, phrases: list[ActorPhrase]) -> list[ActorPhrase]:
@@ -739,13 +769,7 @@ class QuantityStage:
     assigns = ("quantity_spans",)
 
     def __call__(self, doc: Document, config) -> None:  # type: ignore[no-untyped-def]
-        p = pack(doc.lang)
-        quals = {phrase_norms(k, doc.lang): v for k, v in (p.data.get("qualifiers") or {}).items()}
-        words = {k.casefold(): float(v) for k, v in (p.data.get("number_words") or {}).items()}
-        units = {}
-        for unit, forms in (p.data.get("units") or {}).items():
-            for f in forms:
-                units[phrase_norms(f, doc.lang)] = unit
+        quals, words, units = _quantity_tables(doc.lang)
         toks = doc.tokens
         out: list[tuple[int, int, Quantity]] = []
         for i, tk in enumerate(toks):
@@ -767,6 +791,18 @@ class QuantityStage:
                     break
             out.append((tk.start, tk.end, Quantity(value=val, unit=unit, qualifier=qual)))
         doc.quantities = out
+
+
+@cache
+def _quantity_tables(lang: str) -> tuple[dict[tuple[str, ...], Any], dict[str, float], dict[tuple[str, ...], str]]:
+    p = pack(lang)
+    quals = {phrase_norms(str(k), lang): v for k, v in (p.data.get("qualifiers") or {}).items()}
+    words = {str(k).casefold(): float(v) for k, v in (p.data.get("number_words") or {}).items()}
+    units: dict[tuple[str, ...], str] = {}
+    for unit, forms in (p.data.get("units") or {}).items():
+        for f in forms:
+            units[phrase_norms(str(f), lang)] = unit
+    return quals, words, units
 
 
 def _number(text: str, words: dict[str, float]) -> float | None:
@@ -832,6 +868,12 @@ class AssembleStage:
         date_value, prec, basis = None, "unknown", "publication"
         if d.date is not None and d.date.value:
             date_value, prec, basis = d.date.value, d.date.precision, d.date.basis
+            if prec in ("quarter", "season"):  # SPEC.md has neither: the year holds it
+                date_value, prec = date_value[:4] + "-01-01", "year"
+            elif prec == "present":  # "now", "attualmente": the publication day
+                prec = "day"
+            elif prec == "century":
+                date_value, prec = None, "unknown"
         elif doc.pub_date:
             date_value, prec, basis = doc.pub_date[:10], "day", "publication"
             d.explain.append("date: publication date (fallback)")

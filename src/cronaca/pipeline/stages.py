@@ -85,7 +85,8 @@ def default_stages() -> list:  # type: ignore[type-arg]
     from .events import AssembleStage, ModalityStage, QuantityStage, RoleStage, TriggerStage
     from .places import PlaceStage
 
+    # triggers before dates: the costly date recogniser then reads only sentences with an event
     return [
         NormaliseStage(), LangStage(), TokenStage(), MentionStage(), PhraseStage(), PlaceStage(),
-        DateStage(), QuantityStage(), TriggerStage(), RoleStage(), ModalityStage(), AssembleStage(),
+        QuantityStage(), TriggerStage(), DateStage(), RoleStage(), ModalityStage(), AssembleStage(),
     ]
