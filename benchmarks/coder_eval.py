@@ -49,13 +49,45 @@ def italian(pipe: Any) -> dict[str, Any]:
     from cronaca.evaluate import evaluate_docs, read_gold
 
     out = {}
-    for name in ("seed_it", "it_dev"):
+    for name in ("seed_it", "it_dev", "it_dates_dev"):
         p = SHARED / "eval" / "gold" / f"{name}.jsonl"
         if _exists(p):
             rep = evaluate_docs(read_gold([p]), pipe)["overall"]
             out[name] = {"core_f1": rep["core"]["f1"], "full_f1": rep["full"]["f1"], "core": rep["core"],
-                         "full": rep["full"], "violations": rep["non_event_violations"]}
+                         "full": rep["full"], "violations": rep["non_event_violations"],
+                         "fields": rep["fields"], "geocoding": geocoding(read_gold([p]), pipe)}
     return out
+
+
+def geocoding(docs: list[dict[str, Any]], pipe: Any) -> dict[str, Any]:
+    """On matched events whose gold has a place: the country right, and the place itself right
+    (same GeoNames id, or the same place name once folded; a country-level gold needs the country)."""
+    from cronaca.evaluate import Scores, score_document
+    from cronaca.kb.cities import fold
+
+    n = country = place = 0
+    for d in docs:
+        for pair in score_document(d, _preds(pipe, d), [Scores()], {}):
+            g, p = pair["gold"].get("event_loc"), pair["pred"].get("event_loc") or {}
+            if not g:
+                continue
+            n += 1
+            country += p.get("code") == g.get("code")
+            same_id = g.get("geonames_id") and g.get("geonames_id") == p.get("geonames_id")
+            names = {fold(x) for x in (p.get("name") or "", p.get("admin1") or "") if x}
+            place += bool(same_id or fold(g.get("name") or "") in names
+                          or (p.get("precision") == "country" and p.get("code") == g.get("code")
+                              and fold(g.get("name") or "") not in {"", None} and len(names) > 0
+                              and g.get("name") and _is_country(g["name"], g.get("code"))))
+    return {"events_with_gold_place": n, "country_accuracy": round(country / n, 4) if n else None,
+            "place_accuracy": round(place / n, 4) if n else None}
+
+
+def _is_country(name: str, code: str | None) -> bool:
+    from cronaca.kb import default_kb
+
+    ms = default_kb().lookup(name, "it") or default_kb().lookup(name, "en")
+    return any(m.best.entry.kind == "name" and m.best.entry.code == code for m in ms)
 
 
 def gsr(pipe: Any) -> dict[str, Any]:

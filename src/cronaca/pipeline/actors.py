@@ -156,6 +156,8 @@ def _dominant_state(doc: Document) -> str | None:
 
     c = Counter(m.entity.code for m in doc.mentions if m.kind in ("name", "adj", "seat")
                 and m.entity.code not in ("WST", "IGO", "UNK"))
+    # towns count too: "i carabinieri" in an article set in Carpi and Modena are Italian
+    c.update(pm.place.code for pm in doc.places if pm.place.code and pm.place.precision != "country")
     if not c:
         return None
     code, n = c.most_common(1)[0]

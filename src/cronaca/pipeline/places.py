@@ -8,6 +8,7 @@ event's location is decided later, by the role stage, from the clause.
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 from importlib import resources
 
 from ..model import Document, Place, PlaceMention
@@ -84,6 +85,19 @@ _REGION_BEFORE = frozenset({"regione", "provincia", "oblast", "oblast'", "régio
                             "gebiet", "provinz", "governatorato", "governorate", "stato", "state", "distretto"})
 _REGION_AFTER = frozenset({"region", "province", "oblast", "governorate", "state", "prefecture"})
 _OF = frozenset({"di", "del", "della", "dello", "dell'", "de", "du", "des", "of", "the"})
+# where the towns of local news in a language usually are
+_LANG_HOMES = {"it": {"ITA", "SMR", "CHE", "VAT"}, "fr": {"FRA", "BEL", "CHE", "LUX", "MCO"},
+               "es": {"ESP"}, "de": {"DEU", "AUT", "CHE", "LIE"}, "en": {"GBR", "USA", "IRL", "CAN", "AUS"}}
+
+
+def _in_name(toks: list[Any], i: int, s: Any, function: frozenset[str]) -> bool:
+    """Is the capitalised token at i next to another capitalised word (a person's name)?"""
+    for j in (i - 1, i + 1):
+        if s.tok_start <= j < s.tok_end and j != s.tok_start:
+            t = toks[j]
+            if t.is_upper_initial and t.text[:1].isalpha() and t.norm not in function:
+                return True
+    return False
 
 
 def _world_places(doc: Document, curated: list[PlaceMention]) -> list[PlaceMention]:
@@ -108,12 +122,16 @@ def _world_places(doc: Document, curated: list[PlaceMention]) -> list[PlaceMenti
     taken = {i for pm in curated for i in range(pm.tok_start, pm.tok_end)}
     taken |= {i for m in doc.mentions for i in range(m.tok_start, m.tok_end)}  # states and actors are not towns
     context = {m.entity.code for m in doc.mentions if m.kind in ("name", "adj", "seat")}
+    home = context | _LANG_HOMES.get(doc.lang, set())
+    numbers = {str(w).casefold() for w in p.data.get("number_words", {})}
+    lower_words = {t.norm for t in toks if t.text[:1].islower()}
     out: list[PlaceMention] = []
     for s in doc.sentences:
         i = s.tok_start
         while i < s.tok_end:
             t = toks[i]
-            if i in taken or not t.is_upper_initial or not t.text[:1].isalpha() or t.norm in function:
+            if i in taken or not t.is_upper_initial or not t.text[:1].isalpha() or t.norm in function \
+                    or t.norm in numbers:
                 i += 1
                 continue
             hit = None
@@ -130,7 +148,14 @@ def _world_places(doc: Document, curated: list[PlaceMention]) -> list[PlaceMenti
                 cands = table.get(key)
                 if not cands:
                     continue
-                best = next((c for c in cands if c.code in context), cands[0])
+                best = next((c for c in cands if c.code in context), None) or \
+                    next((c for c in cands if c.code in home), cands[0])
+                if best.code not in home and best.population < 100000:
+                    continue  # a small town abroad with no sign of its country in the article
+                if n == 1 and not region and t.norm in lower_words:
+                    continue  # the word also appears in lower case here: a word, not a town ("l'Arma")
+                if n == 1 and not region and (len(t.text) < 4 or _in_name(toks, i, s, function)) and prev not in loc:
+                    continue  # "Carolina Clò", "De Padua": part of a person's name
                 if n == 1 and not region:
                     # a lone capitalised word: a big city, or a town after "a"/"in"/"di"
                     if i == s.tok_start and best.population < 100000:

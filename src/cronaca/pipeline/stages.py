@@ -87,6 +87,6 @@ def default_stages() -> list:  # type: ignore[type-arg]
 
     # triggers before dates: the costly date recogniser then reads only sentences with an event
     return [
-        NormaliseStage(), LangStage(), TokenStage(), MentionStage(), PhraseStage(), PlaceStage(),
+        NormaliseStage(), LangStage(), TokenStage(), MentionStage(), PlaceStage(), PhraseStage(),
         QuantityStage(), TriggerStage(), DateStage(), RoleStage(), ModalityStage(), AssembleStage(),
     ]
