@@ -8,8 +8,8 @@ event's location is decided later, by the role stage, from the clause.
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
 from importlib import resources
+from typing import Any
 
 from ..model import Document, Place, PlaceMention
 from ..text import phrase_norms
