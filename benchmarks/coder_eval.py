@@ -75,7 +75,13 @@ def geocoding(docs: list[dict[str, Any]], pipe: Any) -> dict[str, Any]:
             country += p.get("code") == g.get("code")
             same_id = g.get("geonames_id") and g.get("geonames_id") == p.get("geonames_id")
             names = {fold(x) for x in (p.get("name") or "", p.get("admin1") or "") if x}
-            place += bool(same_id or fold(g.get("name") or "") in names
+            gname = fold(g.get("name") or "")
+            # "via Zozi, Maranello" is Maranello at the town level
+            from cronaca.kb.places import gazetteer
+
+            known = {fold(c.name) for c in gazetteer()[0].get(gname.split(",")[-1].strip(), [])}
+            place += bool(same_id or gname in names or names & known or any(n and n in gname.replace(",", " ").split(" ")
+                                                              or (n and len(n) > 3 and n in gname) for n in names)
                           or (p.get("precision") == "country" and p.get("code") == g.get("code")
                               and fold(g.get("name") or "") not in {"", None} and len(names) > 0
                               and g.get("name") and _is_country(g["name"], g.get("code"))))

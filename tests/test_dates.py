@@ -32,3 +32,33 @@ def test_relative_dates_need_a_publication_date():
 
 def test_since_year_is_not_an_event_period():
     assert values("la prima visita dal 2000", "it") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "pub", "expected"),
+    [
+        ("il 25/10/2012 alle 13:40", "it", None, [("25/10/2012", "2012-10-25", "day", "explicit")]),
+        ("nella giornata del 25/0/12", "it", None, [("25/0/12", "2012-01-01", "year", "explicit")]),
+        ("in a 2010 commando raid", "en", "2013-03-22", [("2010", "2010-01-01", "year", "explicit")]),
+        ("four years ago", "en", "2013-03-21", [("four years ago", "2009-01-01", "year", "relative")]),
+        ("tre giorni fa", "it", "2021-05-10", [("tre giorni fa", "2021-05-07", "day", "relative")]),
+        ("the swine flu of 2009-2010", "en", None, [("2009", "2009-01-01", "year", "explicit"),
+                                                     ("2010", "2010-01-01", "year", "explicit")]),
+    ],
+)
+def test_more_forms(text, lang, pub, expected):
+    assert sorted(values(text, lang, pub)) == sorted(expected)
+
+
+def test_a_month_later_in_the_year_is_last_years_unless_the_future_is_spoken_of():
+    from cronaca.pipeline.dates import resolve_dates
+
+    past = resolve_dates("Police arrested both men in August.", "en", "2013-03-22")
+    future = resolve_dates("The trial will open in August.", "en", "2013-03-22")
+    assert [(v[:7], p) for _s, _e, v, p, _b in past] == [("2012-08", "month")]
+    assert [(v[:7], p) for _s, _e, v, p, _b in future] == [("2013-08", "month")]
+
+
+def test_relative_italian_day_with_a_partial_date():
+    # "sabato 8 maggio" in a paper of 10 May 2021: that Saturday
+    assert ("8 maggio", "2021-05-08", "day", "relative") in values("sabato 8 maggio", "it", "2021-05-10")

@@ -18,6 +18,7 @@ from ..lang import pack
 from ..model import DateRef, Document
 
 _YEAR = r"(1[89]\d\d|20\d\d|2100)"
+_NUMERIC = re.compile(r"(?<![\d/.])(\d{1,2})[/.](\d{1,2})[/.](\d{4}|\d{2})(?![\d/.]\d)")
 _YEAR_RANGE = re.compile(r"\b(19\d\d|20\d\d)\s*[-–/]\s*(19\d\d|20\d\d|\d\d)\b")
 _CENTURY = re.compile(r"\b(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\s+[Cc]entury\b")
 _BARE_YEAR = re.compile(r"(?<![\d$€£#.,/-])\b(19\d\d|20\d\d)\b(?![\d.,/-]\d)")
@@ -189,6 +190,16 @@ def find_dates(text: str, lang: str, pub_date: str | None) -> list[tuple[int, in
         taken.append((s, e))
         found.append((s, e, value, prec, basis))
 
+    if "/" in text or "." in text:
+        for mt in _NUMERIC.finditer(text):  # "25/10/12", "25.10.2012": day first, as in Europe
+            d, mo, y = int(mt[1]), int(mt[2]), int(mt[3])
+            y = y + (2000 if y < 50 else 1900) if y < 100 else y
+            if lang == "en" and mo > 12 and d <= 12:
+                d, mo = mo, d  # American order
+            if _valid(y, mo, d):
+                add(mt.start(), mt.end(), f"{y:04d}-{mo:02d}-{d:02d}", "day", "explicit")
+            elif 1900 <= y <= 2100:
+                add(mt.start(), mt.end(), f"{y:04d}-01-01", "year", "explicit")  # "25/0/12": the year holds
     for mt in (r.iso.finditer(text) if "-" in text else ()):
         y, mo, d = int(mt[1]), int(mt[2]), int(mt[3])
         if _valid(y, mo, d):

@@ -438,7 +438,8 @@ class RoleStage:
             d.place = pm.place
             d.explain.append(f"place: {doc.text[pm.start:pm.end]!r} -> {pm.place.name}, {pm.place.code} ({pm.place.precision})")
 
-        if d.place is None and t.event in _ON_THE_GROUND:
+        police_talk = t.event == "ACCUSE" and any(e.sector in ("COP", "JUD") for e in d.actor)
+        if d.place is None and (t.event in _ON_THE_GROUND or police_talk):
             d.place = _place_from_context(doc, s, loc_preps)
             if d.place is not None:
                 d.explain.append(f"place: none in the clause; from the paragraph/article ({d.place.name}, {d.place.code})")
@@ -541,13 +542,27 @@ def _place_from_context(doc: Document, s: Sentence, loc_preps: frozenset[str]) -
                and toks[pm.tok_start - 1].norm in loc_preps]
     if earlier:
         return earlier[-1].place
+    # a dateline ("MARANELLO. Due minori ...") says where the story happened
+    first = doc.sentences[0] if doc.sentences else None
+    if first is not None and s.paragraph == first.paragraph:
+        words = [t for t in toks[first.tok_start : first.tok_end] if t.text[:1].isalpha()]
+        if 0 < len(words) <= 4 and all(t.text.isupper() for t in words):
+            dl = next((pm for pm in doc.places if pm.sentence == first.index and pm.place.precision != "country"), None)
+            if dl is not None:
+                return dl.place
     c = Counter(pm.place.code for pm in doc.places if pm.place.code)
     if not c:
         return None
     code, n = c.most_common(1)[0]
     if n < 2:
         return None
-    name = next((pm.place.name for pm in doc.places if pm.place.code == code and pm.place.precision == "country"), code)
+    name = next((pm.place.name for pm in doc.places if pm.place.code == code and pm.place.precision == "country"),
+                None)
+    if name is None:
+        from ..kb import default_kb
+
+        entry = default_kb().entries.get(code)
+        name = entry.name if entry is not None else code
     return Place(name=name, code=code, precision="country")
 
 
@@ -619,12 +634,20 @@ class ModalityStage:
             else:
                 earlier = [x for x in doc.dates if x.value and x.sentence < s.index
                            and doc.sentences[x.sentence].paragraph == s.paragraph]
+                following = [x for x in doc.dates if x.value and x.sentence == s.index + 1
+                             and doc.sentences[x.sentence].paragraph == s.paragraph and x.basis != "publication"]
                 if earlier:
                     # the paragraph's lead date is its narrative time; later dates in it are
                     # often asides ("since their 2019 summit")
                     d.date = earlier[0]
                     d.date_inherited = True
                     d.explain.append(f"date: none in the sentence; paragraph's narrative time {d.date.value}")
+                elif s.index == doc.sentences[0].index or _is_lead(doc, s):
+                    if following:
+                        # a lead sentence, dated by the one that tells the story ("Martedì notte ...")
+                        d.date = following[0]
+                        d.date_inherited = True
+                        d.explain.append(f"date: the lead's details follow; next sentence's {d.date.value}")
             # --- quantity near the object
             d.quantity = self._quantity(doc, t, left, right)
             # --- recipient carried over: "ha fornito anche munizioni" (to whom? same as before)
@@ -642,6 +665,12 @@ class ModalityStage:
                     d.confidence -= 0.15
                     d.explain.append(f"recipient: none in the clause; the other party of the paragraph/article ({other.code})")
         self._carry_back(doc)
+        # one scene: an event with no place shares the place of another in its sentence
+        placed = {d.trigger.sentence: d.place for d in doc.drafts if d.place is not None}
+        for d in doc.drafts:
+            if d.place is None and d.trigger.sentence in placed:
+                d.place = placed[d.trigger.sentence]
+                d.explain.append("place: shared with another event of the same sentence")
 
     @staticmethod
     def _carry_back(doc: Document) -> None:
@@ -752,6 +781,16 @@ def _other_party(doc: Document, s: Sentence, actor_codes: set[str], event: str) 
             if scope == "paragraph" or n >= 2:
                 return Entity(entity_text="", code=code, sector=None)
     return None
+
+
+def _is_lead(doc: Document, s: Sentence) -> bool:
+    """The first sentence of the article's body (after a title line, if any)."""
+    def dateline(x: Sentence) -> bool:  # "FRASSINORO.", "ROMA -"
+        words = [t.text for t in doc.tokens[x.tok_start : x.tok_end] if t.text[:1].isalpha()]
+        return 0 < len(words) <= 4 and all(w.isupper() for w in words)
+
+    firsts = [x for x in doc.sentences if x.paragraph == s.paragraph and not dateline(x)]
+    return bool(firsts) and firsts[0].index == s.index and s.paragraph <= 1
 
 
 def _merge_entities(doc: Document, ph: ActorPhrase) -> Entity:

@@ -157,10 +157,11 @@ def _world_places(doc: Document, curated: list[PlaceMention]) -> list[PlaceMenti
                 if n == 1 and not region and (len(t.text) < 4 or _in_name(toks, i, s, function)) and prev not in loc:
                     continue  # "Carolina Clò", "De Padua": part of a person's name
                 if n == 1 and not region:
-                    # a lone capitalised word: a big city, or a town after "a"/"in"/"di"
-                    if i == s.tok_start and best.population < 100000:
+                    # a lone capitalised word: a big city, or a town after "a"/"in"/"di", or a dateline
+                    dateline = i == s.tok_start and t.text.isupper() and s.tok_end - s.tok_start <= 5
+                    if i == s.tok_start and best.population < 100000 and not dateline:
                         continue
-                    if prev not in loc and best.population < 15000:
+                    if prev not in loc and best.population < 15000 and not dateline:
                         continue
                 hit = (j, best, region)
                 break
