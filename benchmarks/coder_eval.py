@@ -80,7 +80,7 @@ def geocoding(docs: list[dict[str, Any]], pipe: Any) -> dict[str, Any]:
             from cronaca.kb.places import gazetteer
 
             known = {fold(c.name) for c in gazetteer()[0].get(gname.split(",")[-1].strip(), [])}
-            place += bool(same_id or gname in names or names & known or any(n and n in gname.replace(",", " ").split(" ")
+            place += bool(same_id or gname in names or names & known or any((n and n in gname.replace(",", " ").split(" "))
                                                               or (n and len(n) > 3 and n in gname) for n in names)
                           or (p.get("precision") == "country" and p.get("code") == g.get("code")
                               and fold(g.get("name") or "") not in {"", None} and len(names) > 0

@@ -642,12 +642,11 @@ class ModalityStage:
                     d.date = earlier[0]
                     d.date_inherited = True
                     d.explain.append(f"date: none in the sentence; paragraph's narrative time {d.date.value}")
-                elif s.index == doc.sentences[0].index or _is_lead(doc, s):
-                    if following:
-                        # a lead sentence, dated by the one that tells the story ("Martedì notte ...")
-                        d.date = following[0]
-                        d.date_inherited = True
-                        d.explain.append(f"date: the lead's details follow; next sentence's {d.date.value}")
+                elif (s.index == doc.sentences[0].index or _is_lead(doc, s)) and following:
+                    # a lead sentence, dated by the one that tells the story ("Martedì notte ...")
+                    d.date = following[0]
+                    d.date_inherited = True
+                    d.explain.append(f"date: the lead's details follow; next sentence's {d.date.value}")
             # --- quantity near the object
             d.quantity = self._quantity(doc, t, left, right)
             # --- recipient carried over: "ha fornito anche munizioni" (to whom? same as before)
