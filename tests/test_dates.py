@@ -62,3 +62,9 @@ def test_a_month_later_in_the_year_is_last_years_unless_the_future_is_spoken_of(
 def test_relative_italian_day_with_a_partial_date():
     # "sabato 8 maggio" in a paper of 10 May 2021: that Saturday
     assert ("8 maggio", "2021-05-08", "day", "relative") in values("sabato 8 maggio", "it", "2021-05-10")
+
+
+def test_month_ranges_take_the_period_that_holds_them():
+    assert values("tra marzo e maggio 2024", "it") == [("tra marzo e maggio 2024", "2024-01-01", "year", "explicit")]
+    assert values("between June and June 2023", "en") == [("between June and June 2023", "2023-06-01", "month",
+                                                            "explicit")]

@@ -49,6 +49,7 @@ class _Rules:
     seasons: dict[str, str]
     future: re.Pattern[str] | None
     past_ref: re.Pattern[str] | None
+    month_range: re.Pattern[str] | None
 
 
 def _alt(words: list[str]) -> str:
@@ -104,8 +105,14 @@ def _rules(lang: str) -> _Rules:
     future = re.compile(rf"(?<!\w)({_alt(fut)})(?!\w)", flags) if fut else None
     pref = [str(w) for w in p.data.get("past_ref_words", [])]
     past_ref = re.compile(rf"(?<!\w)({_alt(pref)})(?!\w)", flags) if pref else None
+    rw = p.data.get("range_words") or {}
+    month_range = None
+    if rw and months:
+        month_range = re.compile(
+            rf"(?<!\w)(?:{_alt(rw.get('start', []))})\s+({m})\s+(?:{_alt(rw.get('join', []))})\s+({m})"
+            rf"(?:\s+(?:de\s+|del\s+|of\s+)?{_YEAR})?(?!\w)", flags)
     return _Rules(
-        future=future, past_ref=past_ref,
+        future=future, past_ref=past_ref, month_range=month_range,
         present=present, ago=ago, ago_units=ago_units, numbers=numbers, season=season, seasons=seasons,
         full=full, md_en=md_en, month_year=month_year, year=year, iso=iso, rel_day=rel_day,
         rel_period=rel_period, weekday=weekday, months=months, weekdays=weekdays,
@@ -177,6 +184,10 @@ def find_dates(text: str, lang: str, pub_date: str | None) -> list[tuple[int, in
     kw = _keywords(lang)
     has_month = _has(low, kw["months"])
     found: list[tuple[int, int, str | None, str, str]] = []
+
+    def fut(mt: re.Match[str]) -> bool:
+        return r.future is not None and bool(r.future.search(_sentence_around(text, mt.start(), mt.end())))
+
     taken: list[tuple[int, int]] = []
 
     def add(s: int, e: int, value: str | None, prec: str, basis: str) -> None:
@@ -204,9 +215,17 @@ def find_dates(text: str, lang: str, pub_date: str | None) -> list[tuple[int, in
         y, mo, d = int(mt[1]), int(mt[2]), int(mt[3])
         if _valid(y, mo, d):
             add(mt.start(), mt.end(), f"{y:04d}-{mo:02d}-{d:02d}", "day", "explicit")
-    def fut(mt: re.Match[str]) -> bool:
-        return r.future is not None and bool(r.future.search(_sentence_around(text, mt.start(), mt.end())))
-
+    if r.month_range is not None and has_month:
+        # "tra marzo e maggio 2024", "between March and May": the period that holds the range
+        for mt in r.month_range.finditer(text):
+            m1, m2 = r.months[mt[1].casefold()], r.months[mt[2].casefold()]
+            y = int(mt[3]) if mt[3] else _infer_year(max(m1, m2), pub, fut(mt))
+            if y is None:
+                continue
+            if m1 == m2:
+                add(mt.start(), mt.end(), f"{y:04d}-{m1:02d}-01", "month", "explicit" if mt[3] else "relative")
+            elif m1 < m2:
+                add(mt.start(), mt.end(), f"{y:04d}-01-01", "year", "explicit" if mt[3] else "relative")
     for mt in (r.full.finditer(text) if has_month else ()):
         d, mo = int(mt[1]), r.months[mt[2].casefold()]
         if mt[3]:

@@ -90,6 +90,29 @@ _LANG_HOMES = {"it": {"ITA", "SMR", "CHE", "VAT"}, "fr": {"FRA", "BEL", "CHE", "
                "es": {"ESP"}, "de": {"DEU", "AUT", "CHE", "LIE"}, "en": {"GBR", "USA", "IRL", "CAN", "AUS"}}
 
 
+def _adjective_places(doc: Document, covered: list[tuple[int, int]]) -> list[PlaceMention]:
+    """"il confine ucraino", "the Chinese coast": a place noun with a state adjective is a
+    place in that state (country level; the span is the whole phrase)."""
+    from ..lang import pack
+
+    nouns = {n.casefold() for n in pack(doc.lang).data.get("place_nouns", [])}
+    toks = doc.tokens
+    out = []
+    for m in doc.mentions:
+        if m.kind != "adj" or any(a <= m.tok_start < b for a, b in covered):
+            continue
+        before = toks[m.tok_start - 1].norm if m.tok_start > 0 else ""
+        after = toks[m.tok_end].norm if m.tok_end < len(toks) else ""
+        noun_i = m.tok_start - 1 if before in nouns else (m.tok_end if after in nouns else None)
+        if noun_i is None:
+            continue
+        a, b = min(noun_i, m.tok_start), max(noun_i + 1, m.tok_end)
+        out.append(PlaceMention(start=toks[a].start, end=toks[b - 1].end, tok_start=a, tok_end=b,
+                                place=Place(name=m.entity.name or m.entity.code, code=m.entity.code,
+                                            precision="country"), sentence=m.sentence))
+    return out
+
+
 def _in_name(toks: list[Any], i: int, s: Any, function: frozenset[str]) -> bool:
     """Is the capitalised token at i next to another capitalised word (a person's name)?"""
     for j in (i - 1, i + 1):
@@ -217,6 +240,8 @@ class PlaceStage:
                 else:
                     i += 1
         out.extend(_world_places(doc, out))
+        covered = [(p.tok_start, p.tok_end) for p in out]
+        out.extend(_adjective_places(doc, covered))
         covered = [(p.tok_start, p.tok_end) for p in out]
         for m in doc.mentions:
             if m.kind == "name" and not any(a <= m.tok_start < b for a, b in covered):

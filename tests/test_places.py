@@ -1,0 +1,39 @@
+from cronaca.model import Article
+from cronaca.pipeline import default_pipeline
+
+
+def places(text, lang="it", pub=None):
+    doc = default_pipeline().run(Article.make(text, lang=lang, pub_date=pub))
+    return [(doc.text[p.start:p.end], p.place.code, p.place.precision) for p in doc.places]
+
+
+def test_cities_from_the_world_gazetteer_with_multilingual_names():
+    got = places("Il vertice si è tenuto a Pechino e poi a Vladivostok.")
+    assert ("Pechino", "CHN", "city") in got and ("Vladivostok", "RUS", "city") in got
+
+
+def test_small_towns_of_local_news_and_datelines():
+    got = places("CARPI. I carabinieri hanno arrestato un uomo a Novi di Modena.")
+    assert ("CARPI", "ITA", "city") in got
+
+
+def test_regions_by_their_head_noun():
+    got = places("I combattimenti continuano nella regione di Kursk.")
+    assert any(code == "RUS" and prec == "region" for _t, code, prec in got)
+
+
+def test_words_and_names_are_not_towns():
+    got = places("L'Arma dei carabinieri e la giudice Carolina Rossi hanno parlato. Due persone, l'arma.")
+    assert not [g for g in got if g[1] not in ("ITA",)]
+
+
+def test_state_adjectives_after_place_nouns():
+    got = places("Scontri lungo il confine ucraino.")
+    assert ("confine ucraino", "UKR", "country") in got
+
+
+def test_event_place_comes_from_the_paragraph_when_the_clause_has_none():
+    doc = default_pipeline().run(Article.make(
+        "Nuovi scontri in Libia. I ribelli libici hanno attaccato le truppe di Gheddafi.", lang="it"))
+    ev = [e for e in doc.events if e.event == "ASSAULT"]
+    assert ev and ev[0].event_loc is not None and ev[0].event_loc.code == "LBY"
