@@ -219,9 +219,10 @@ def find_dates(text: str, lang: str, pub_date: str | None) -> list[tuple[int, in
         # "tra marzo e maggio 2024", "between March and May": the period that holds the range
         for mt in r.month_range.finditer(text):
             m1, m2 = r.months[mt[1].casefold()], r.months[mt[2].casefold()]
-            y = int(mt[3]) if mt[3] else _infer_year(max(m1, m2), pub, fut(mt))
-            if y is None:
+            ry = int(mt[3]) if mt[3] else _infer_year(max(m1, m2), pub, fut(mt))
+            if ry is None:
                 continue
+            y = ry
             if m1 == m2:
                 add(mt.start(), mt.end(), f"{y:04d}-{m1:02d}-01", "month", "explicit" if mt[3] else "relative")
             elif m1 < m2:
