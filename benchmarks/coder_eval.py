@@ -55,8 +55,49 @@ def italian(pipe: Any) -> dict[str, Any]:
             rep = evaluate_docs(read_gold([p]), pipe)["overall"]
             out[name] = {"core_f1": rep["core"]["f1"], "full_f1": rep["full"]["f1"], "core": rep["core"],
                          "full": rep["full"], "violations": rep["non_event_violations"],
-                         "fields": rep["fields"], "geocoding": geocoding(read_gold([p]), pipe)}
+                         "fields": rep["fields"], "geocoding": geocoding(read_gold([p]), pipe),
+                         "by_evidence": dates_places_by_evidence(read_gold([p]), pipe)}
     return out
+
+
+def dates_places_by_evidence(docs: list[dict[str, Any]], pipe: Any) -> dict[str, Any]:
+    """Date and place attachment measured apart from event matching: for every gold event
+    (required or optional) with a date or place, the drafts cronaca makes from a trigger inside
+    the gold evidence; right when the first such draft's date lies in the gold period (and its
+    place has the gold country)."""
+    from cronaca.evaluate import date_agrees, loc_agrees
+    from cronaca.model import Article
+
+    dn = dok = ln = lok = 0
+    for d in docs:
+        art = Article.make(d["text"], doc_id=d["doc_id"], lang=d.get("lang"), pub_date=d.get("pub_date"))
+        doc = pipe.run(art)
+        for g in d["events"]:
+            ev = g.get("evidence") or ""
+            a = d["text"].find(ev)
+            if a < 0:
+                continue
+            b = a + len(ev)
+            drafts = [x for x in doc.drafts if a <= x.trigger.start < b]
+            if not drafts:
+                continue
+            x = drafts[0]
+            pred: dict[str, Any] = {"date": None, "date_precision": "unknown", "event_loc": None}
+            if x.date is not None and x.date.value:
+                prec = x.date.precision if x.date.precision in ("day", "week", "month", "year") else "year"
+                pred = {"date": x.date.value, "date_precision": prec}
+            elif d.get("pub_date"):
+                pred = {"date": d["pub_date"], "date_precision": "day"}
+            pred["event_loc"] = {"code": x.place.code} if x.place is not None else None
+            da, la = date_agrees(pred, g), loc_agrees(pred, g)
+            if da is not None:
+                dn += 1
+                dok += bool(da)
+            if la is not None:
+                ln += 1
+                lok += bool(la)
+    return {"dated_gold_events": dn, "date_accuracy": round(dok / dn, 4) if dn else None,
+            "placed_gold_events": ln, "location_accuracy": round(lok / ln, 4) if ln else None}
 
 
 def geocoding(docs: list[dict[str, Any]], pipe: Any) -> dict[str, Any]:

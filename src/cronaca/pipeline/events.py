@@ -426,7 +426,8 @@ class RoleStage:
         # place: a located toponym in the clause, the most specific first
         places = [pm for pm in doc.places if pm.sentence == s.index
                   and left <= pm.tok_start < max(right, t.tok_end)]
-        located = [pm for pm in places if self._prep_before(doc, pm.tok_start, s) in loc_preps]
+        located = [pm for pm in places if self._prep_before(doc, pm.tok_start, s) in loc_preps
+                   and not self._comitative(doc, pm.tok_start, s)]
         if not (hint == "visit" or t.event in ("AID", "MOBILIZE")):
             # "ha espresso sostegno alla Russia": the recipient is not where it happened
             taken = [ph for ph in (actor, recipient) if ph is not None]
@@ -441,6 +442,8 @@ class RoleStage:
         police_talk = t.event == "ACCUSE" and any(e.sector in ("COP", "JUD") for e in d.actor)
         if d.place is None and (t.event in _ON_THE_GROUND or police_talk):
             d.place = _place_from_context(doc, s, loc_preps)
+        if d.place is None:
+            d.place = _dateline_place(doc)  # "PAVULLO. ...": the story's place
             if d.place is not None:
                 d.explain.append(f"place: none in the clause; from the paragraph/article ({d.place.name}, {d.place.code})")
         if hint == "host":
@@ -518,6 +521,12 @@ class RoleStage:
         return best
 
     @staticmethod
+    def _comitative(doc: Document, i: int, s: Sentence) -> bool:
+        """"assieme al Regno Unito", "together with France": a partner, not a place."""
+        words = {t.norm for t in doc.tokens[max(s.tok_start, i - 3) : i]}
+        return bool(words & {"assieme", "insieme", "together", "ensemble", "junto", "zusammen"})
+
+    @staticmethod
     def _prep_before(doc: Document, i: int, s: Sentence) -> str | None:
         toks = doc.tokens
         j = i - 1
@@ -528,7 +537,19 @@ class RoleStage:
 
 
 # Events that happen somewhere on the ground, so the paragraph's or article's place is theirs
-_ON_THE_GROUND = {"ASSAULT", "COERCE", "PROTEST", "MOBILIZE"}
+_ON_THE_GROUND = {"ASSAULT", "COERCE", "PROTEST", "MOBILIZE", "RETREAT"}
+
+
+def _dateline_place(doc: Document) -> Place | None:
+    """A dateline ("MARANELLO. Due minori ...") says where the story happened."""
+    first = doc.sentences[0] if doc.sentences else None
+    if first is None:
+        return None
+    words = [t for t in doc.tokens[first.tok_start : first.tok_end] if t.text[:1].isalpha()]
+    if not (0 < len(words) <= 4 and all(t.text.isupper() for t in words)):
+        return None
+    dl = next((pm for pm in doc.places if pm.sentence == first.index and pm.place.precision != "country"), None)
+    return dl.place if dl is not None else None
 
 
 def _place_from_context(doc: Document, s: Sentence, loc_preps: frozenset[str]) -> Place | None:
@@ -542,14 +563,9 @@ def _place_from_context(doc: Document, s: Sentence, loc_preps: frozenset[str]) -
                and toks[pm.tok_start - 1].norm in loc_preps]
     if earlier:
         return earlier[-1].place
-    # a dateline ("MARANELLO. Due minori ...") says where the story happened
-    first = doc.sentences[0] if doc.sentences else None
-    if first is not None and s.paragraph == first.paragraph:
-        words = [t for t in toks[first.tok_start : first.tok_end] if t.text[:1].isalpha()]
-        if 0 < len(words) <= 4 and all(t.text.isupper() for t in words):
-            dl = next((pm for pm in doc.places if pm.sentence == first.index and pm.place.precision != "country"), None)
-            if dl is not None:
-                return dl.place
+    dl = _dateline_place(doc)
+    if dl is not None:
+        return dl
     c = Counter(pm.place.code for pm in doc.places if pm.place.code)
     if not c:
         return None

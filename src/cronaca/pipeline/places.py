@@ -90,6 +90,29 @@ _LANG_HOMES = {"it": {"ITA", "SMR", "CHE", "VAT"}, "fr": {"FRA", "BEL", "CHE", "
                "es": {"ESP"}, "de": {"DEU", "AUT", "CHE", "LIE"}, "en": {"GBR", "USA", "IRL", "CAN", "AUS"}}
 
 
+def _seat_places(doc: Document, covered: list[tuple[int, int]]) -> list[PlaceMention]:
+    """A capital named as a seat of power ("a Teheran", "su Tripoli") is also a city."""
+    try:
+        from ..kb.cities import fold
+        from ..kb.places import gazetteer as world
+
+        places = world()[0]
+    except Exception:
+        places = {}
+    out = []
+    for m in doc.mentions:
+        if m.kind != "seat" or any(a <= m.tok_start < b for a, b in covered):
+            continue
+        cands = [c for c in places.get(fold(doc.text[m.start:m.end]), []) if c.code == m.entity.code]
+        c = cands[0] if cands else None
+        out.append(PlaceMention(start=m.start, end=m.end, tok_start=m.tok_start, tok_end=m.tok_end,
+                                place=Place(name=c.name if c else doc.text[m.start:m.end], code=m.entity.code,
+                                            admin1=c.admin1 if c else None, lat=c.lat if c else None,
+                                            lon=c.lon if c else None, geonames_id=c.geonames_id if c else None,
+                                            precision="city"), sentence=m.sentence))
+    return out
+
+
 def _adjective_places(doc: Document, covered: list[tuple[int, int]]) -> list[PlaceMention]:
     """"il confine ucraino", "the Chinese coast": a place noun with a state adjective is a
     place in that state (country level; the span is the whole phrase)."""
@@ -242,6 +265,7 @@ class PlaceStage:
         out.extend(_world_places(doc, out))
         covered = [(p.tok_start, p.tok_end) for p in out]
         out.extend(_adjective_places(doc, covered))
+        out.extend(_seat_places(doc, [(p.tok_start, p.tok_end) for p in out]))
         covered = [(p.tok_start, p.tok_end) for p in out]
         for m in doc.mentions:
             if m.kind == "name" and not any(a <= m.tok_start < b for a, b in covered):
