@@ -673,6 +673,12 @@ class ModalityStage:
                 d.confidence -= 0.1
             if d.recipient and d.actor:
                 last_by_actor[key] = d.recipient
+            if not d.recipient and not d.symmetric and d.actor and d.event == "PROTEST":
+                # a protest with no stated target is aimed at the protesters' own government
+                code = d.actor[0].code
+                if code not in ("IGO", "NGO", "UNK", "WST"):
+                    d.recipient = [Entity(entity_text="", code=code, sector="GOV")]
+                    d.explain.append(f"recipient: none stated; the protesters' government ({code})")
             if not d.recipient and not d.symmetric and d.actor and d.event in ("ASSAULT", "COERCE"):
                 other = _other_party(doc, s, {e.code for e in d.actor}, d.event)
                 if other is not None:
