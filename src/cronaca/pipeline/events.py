@@ -330,6 +330,9 @@ class RoleStage:
                 if any(x.norm in p.words("possessives") for x in prev):
                     actor = self._nearest_subject(left_ph, p) or topic
                     d.explain.append("possessive: actor from the sentence or paragraph subject")
+            if actor is None and t.event == "PROTEST":
+                # "migliaia di manifestanti": the protesters named by the trigger itself
+                actor = next((ph for ph in phrases if ph.tok_start <= t.tok_start < ph.tok_end), None)
             if actor is None and (t.event == "PROTEST" or _after_support_verb(doc, p, s, t)):
                 # protests are done by the clause's subject ("students staged mass demonstrations")
                 actor = self._nearest_subject(left_ph, p)
@@ -439,6 +442,12 @@ class RoleStage:
             d.place = pm.place
             d.explain.append(f"place: {doc.text[pm.start:pm.end]!r} -> {pm.place.name}, {pm.place.code} ({pm.place.precision})")
 
+        if t.event == "PROTEST" and not d.actor and located:
+            # "le proteste in Siria": unnamed protesters are the place's people
+            code = located[0].place.code
+            if code:
+                d.actor = [Entity(entity_text="", code=code, sector="CVL")]
+                d.explain.append(f"actor: protesters of the place ({code})")
         police_talk = t.event == "ACCUSE" and any(e.sector in ("COP", "JUD") for e in d.actor)
         if d.place is None and (t.event in _ON_THE_GROUND or police_talk):
             d.place = _place_from_context(doc, s, loc_preps)
