@@ -233,8 +233,9 @@ def _joins(toks: list[Token], group: list[Mention], m: Mention, glue: frozenset[
     between = toks[group[-1].tok_end : m.tok_start]
     if len(between) > 4:
         return False
-    if group[-1].kind == "role" and m.kind in ("name", "seat") and len(between) == 1 and between[0].norm in role_glue:
-        return True  # "officials in Washington", "students throughout Indonesia"
+    if group[-1].kind == "role" and m.kind in ("name", "seat") and 1 <= len(between) <= 2 \
+            and " ".join(t.norm for t in between) in role_glue:
+        return True  # "officials in Washington", "rebels in the Ivory Coast"
     seen_sia = any(t.norm == "sia" for t in between) or any(
         t.norm == "sia" for g in group for t in toks[g.tok_start - 1 : g.tok_start]
     )

@@ -198,7 +198,13 @@ def _is_passive(doc: Document, p: Pack, t: Trigger, s: Sentence) -> bool:
         return False  # "ha firmato", "has signed", "a signé"
     if t.tense == "part" and doc.lang != "en":
         return True  # reduced relative: "il trattato, firmato durante la visita"
-    # English simple past vs bare participle: passive only with a following "by"
+    # English simple past vs bare participle: "Nigerian authorities jailed 52 members ... by"
+    # is active (a subject right before the verb); passive needs a following "by" without one
+    j = t.tok_start - 1
+    while j >= s.tok_start and toks[j].norm in adverbs:
+        j -= 1
+    if j >= s.tok_start and any(ph.tok_end == j + 1 for ph in doc.phrases if ph.sentence == s.index):
+        return False
     return any(toks[j].norm in agent for j in range(t.tok_end, min(s.tok_end, t.tok_end + 6)))
 
 
