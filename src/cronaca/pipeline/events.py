@@ -41,7 +41,7 @@ _UNILATERAL = re.compile(r"(ratif|approv|aprob|approu|promulg|billig|genehm|vera
 # Acts that judge or answer something someone else did or said.
 _JUDGED = {"SUPPORT", "ACCUSE", "REJECT", "REQUEST", "THREATEN", "CONCEDE"}
 # Future cooperation is itself an AGREE event (PLOVER, SPEC.md §1).
-_TO_AGREE = {"CONSULT", "SUPPORT", "COOPERATE", "AID"}
+_TO_AGREE = {"CONSULT", "SUPPORT", "COOPERATE", "AID", "RETREAT", "CONCEDE"}
 
 
 # --------------------------------------------------------------------------- triggers
