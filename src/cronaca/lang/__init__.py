@@ -29,14 +29,16 @@ class LexiconError(ValueError):
 
 # Regular conjugation endings, tagged with the tense cronaca cares about:
 # future -> modality future; cond -> hypothetical; part -> passive/reduced relative.
+# The "voi" present (-ate, -ite) is left out: in news those strings are feminine plural
+# participles ("sono state arrestate"), and a "pres" tag would make them active.
 _IT = {
-    "are": {"pres": "o i a iamo ate ano", "past": "ò ai ammo aste arono ava avano avo",
+    "are": {"pres": "o i a iamo ano", "past": "ò ai ammo aste arono ava avano avo",
             "part": "ato ata ati ate", "fut": "erà eranno erò eremo erete", "cond": "erebbe erebbero erei eremmo",
             "inf": "are", "ger": "ando", "subj": "i ino asse assero"},
     "ere": {"pres": "o i e iamo ete ono", "past": "é ette erono ettero eva evano evo",
             "part": "uto uta uti ute", "fut": "erà eranno erò", "cond": "erebbe erebbero",
             "inf": "ere", "ger": "endo", "subj": "a ano esse essero"},
-    "ire": {"pres": "o i e iamo ite ono isco isci isce iscono", "past": "ì irono iva ivano",
+    "ire": {"pres": "o i e iamo ono isco isci isce iscono", "past": "ì irono iva ivano",
             "part": "ito ita iti ite", "fut": "irà iranno irò", "cond": "irebbe irebbero",
             "inf": "ire", "ger": "endo", "subj": "a ano isca iscano isse issero"},
 }  # fmt: skip
