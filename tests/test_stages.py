@@ -63,6 +63,13 @@ def test_passive_with_agent():
     assert e.event == "SUPPORT" and e.symmetric and {a.code for a in e.actor} == {"RUS", "PRK"}
 
 
+def test_feminine_plural_passive_keeps_its_agent():
+    # "-ate" is both a voi present and a feminine plural participle; news means the participle
+    doc = run("Tre giornaliste sono state arrestate dalla polizia egiziana.")
+    (e,) = doc.events
+    assert e.event == "COERCE" and {a.code for a in e.actor} == {"EGY"}
+
+
 def test_symmetric_between():
     doc = run("Colloqui tra Russia e Corea del Nord si sono svolti a Mosca il 3 marzo 2024.")
     assert any(e.event == "CONSULT" and e.symmetric and {a.code for a in e.actor} == {"RUS", "PRK"} for e in doc.events)
