@@ -70,6 +70,16 @@ def test_feminine_plural_passive_keeps_its_agent():
     assert e.event == "COERCE" and {a.code for a in e.actor} == {"EGY"}
 
 
+def test_subject_after_a_passive_participle_is_the_patient():
+    (e,) = run("A Teheran sono stati arrestati tre cittadini statunitensi.").events
+    assert {r.code for r in e.recipient} == {"USA"} and {a.code for a in e.actor} == {"IRN"}
+
+
+def test_headline_label_is_the_place():
+    (e,) = run("Iran: arrestati tre cittadini statunitensi\n\nIl governo non ha commentato.").events
+    assert e.event_loc is not None and e.event_loc.code == "IRN"
+
+
 def test_symmetric_between():
     doc = run("Colloqui tra Russia e Corea del Nord si sono svolti a Mosca il 3 marzo 2024.")
     assert any(e.event == "CONSULT" and e.symmetric and {a.code for a in e.actor} == {"RUS", "PRK"} for e in doc.events)

@@ -355,6 +355,10 @@ class RoleStage:
             patient = self._nearest_subject([ph for ph in left_ph if ph.tok_start > cut], p)
             recipient = patient
             if recipient is None:
+                # a subject after the participle ("sono stati arrestati tre cittadini statunitensi")
+                recipient = next((ph for ph in right_ph if ph is not actor and ph.prep is None
+                                  and ph.tok_start - t.tok_end <= 3), None)
+            if recipient is None:
                 recipient = next((ph for ph in right_ph if ph is not actor and ph.prep in recip_preps), None)
         else:
             actor = self._nearest_subject(left_ph, p, doc, t.tok_start)
@@ -560,6 +564,10 @@ def _dateline_place(doc: Document) -> Place | None:
     first = doc.sentences[0] if doc.sentences else None
     if first is None:
         return None
+    # a headline's label ("Iran: arrestati tre cittadini statunitensi") names the place too
+    label = next((pm for pm in doc.places if pm.sentence == first.index and pm.tok_start == first.tok_start), None)
+    if label is not None and label.tok_end < first.tok_end and doc.tokens[label.tok_end].text == ":":
+        return label.place
     words = [t for t in doc.tokens[first.tok_start : first.tok_end] if t.text[:1].isalpha()]
     if not (0 < len(words) <= 4 and all(t.text.isupper() for t in words)):
         return None
