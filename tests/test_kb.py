@@ -114,3 +114,18 @@ def test_bad_user_file_is_named_in_the_error(tmp_path):
     bad.write_text("- id: x\n  names: {en: [X]}\n")
     with pytest.raises(KBError, match=r"orgs_bad\.yaml"):
         load([bad])
+
+
+def test_compiled_cache_keeps_only_recent_versions(tmp_path):
+    import os
+
+    from cronaca.kb import _prune_cache
+
+    for i in range(7):
+        f = tmp_path / f"kb-{i:010d}.pickle"
+        f.write_bytes(b"x")
+        os.utime(f, (1000 + i, 1000 + i))
+    (tmp_path / "gaz-other.pickle").write_bytes(b"y")  # not the knowledge base's: untouched
+    _prune_cache(tmp_path, keep=4)
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert left == ["gaz-other.pickle"] + [f"kb-{i:010d}.pickle" for i in (3, 4, 5, 6)]

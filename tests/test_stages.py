@@ -80,6 +80,13 @@ def test_headline_label_is_the_place():
     assert e.event_loc is not None and e.event_loc.code == "IRN"
 
 
+def test_forced_to_close_the_crossings_happened_and_aims_across_the_border():
+    doc = run("La tregua nella Striscia di Gaza non è durata, obbligando Israele a richiudere tutti i valichi. "
+              "Hamas governa Gaza.")
+    (e,) = [e for e in doc.events if e.event == "COERCE"]
+    assert e.mode == "restrict" and [a.code for a in e.actor] == ["ISR"] and [r.code for r in e.recipient] == ["PSE"]
+
+
 def test_symmetric_between():
     doc = run("Colloqui tra Russia e Corea del Nord si sono svolti a Mosca il 3 marzo 2024.")
     assert any(e.event == "CONSULT" and e.symmetric and {a.code for a in e.actor} == {"RUS", "PRK"} for e in doc.events)

@@ -350,9 +350,18 @@ def load(extra: Iterable[Path] = (), *, use_cache: bool = True) -> KnowledgeBase
             with tmp.open("wb") as fh:
                 pickle.dump(kb, fh, protocol=pickle.HIGHEST_PROTOCOL)
             tmp.replace(cache_file)
+            _prune_cache(cache_file.parent)
         except OSError:
             pass  # a read-only home: compile every time
     return kb
+
+
+def _prune_cache(folder: Path, keep: int = 4) -> None:
+    """Each knowledge-base edit compiles a new file (~8 MB); keep only the most recently
+    written few, so that updating cronaca or editing user files does not fill the disk."""
+    old = sorted(folder.glob("kb-*.pickle"), key=lambda f: f.stat().st_mtime, reverse=True)[keep:]
+    for f in old:
+        f.unlink(missing_ok=True)
 
 
 def _compile(files: list[Path], version: str) -> KnowledgeBase:

@@ -650,8 +650,11 @@ class ModalityStage:
                 d.explain.append(f"attribution: {attr.entity_text!r} -> {attr.code}/{attr.sector}")
             # --- modality
             window = norms[max(left, t.tok_start - 4) : t.tok_start]
+            # "ha costretto Israele a richiudere i valichi": a completed coercion says it happened
+            causatives = p.words("causatives")
             if t.tense == "inf" and _find_seq(norms, max(s.tok_start, t.tok_start - 4), t.tok_start, fut_cues) is None \
-                    and not any(w in hyp for w in norms[left : t.tok_start]):
+                    and not any(w in hyp for w in norms[left : t.tok_start]) \
+                    and not any(w in causatives for w in norms[max(s.tok_start, t.tok_start - 6) : t.tok_start]):
                 d.drop = d.drop or "infinitive without a statement that it happened"
             if any(w in neg for w in window) or (doc.lang == "fr" and ("ne" in window or "n'" in window)):
                 d.modality = "negated"
@@ -703,7 +706,9 @@ class ModalityStage:
                     d.recipient = [Entity(entity_text="", code=code, sector="GOV")]
                     d.explain.append(f"recipient: none stated; the protesters' government ({code})")
             if not d.recipient and not d.symmetric and d.actor and d.event in ("ASSAULT", "COERCE"):
-                other = _other_party(doc, s, {e.code for e in d.actor}, d.event)
+                # a border closure is aimed across the border; other coercion with no target is domestic
+                domestic = d.event == "COERCE" and not t.entry_id.endswith(".close_border")
+                other = _other_party(doc, s, {e.code for e in d.actor}, domestic)
                 if other is not None:
                     d.recipient = [other]
                     d.confidence -= 0.15
@@ -803,12 +808,12 @@ class ModalityStage:
         return None
 
 
-def _other_party(doc: Document, s: Sentence, actor_codes: set[str], event: str) -> Entity | None:
+def _other_party(doc: Document, s: Sentence, actor_codes: set[str], domestic: bool) -> Entity | None:
     """Who an attack with no stated target hit: the state most named in the paragraph (else the
     article) other than the attacker's. An arrest with no stated target is domestic."""
     from collections import Counter
 
-    if event == "COERCE":
+    if domestic:
         code = next(iter(actor_codes)) if len(actor_codes) == 1 else None
         return Entity(entity_text="", code=code, sector=None) if code and code not in ("IGO", "UNK") else None
     for scope in ("paragraph", "article"):
