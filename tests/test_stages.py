@@ -143,3 +143,9 @@ def test_ambiguous_names_need_the_state_named_elsewhere():
     assert not [m for m in alone.mentions if m.entity.code == "JOR"]
     with_context = run("Jordan closed its border. The Jordanian government said Amman would act.", lang="en")
     assert [m for m in with_context.mentions if m.entity.code == "JOR" and m.start == 0]
+
+
+def test_english_past_tense_after_a_time_phrase_is_active():
+    doc = run("The US on Thursday rejected calls by Iran to adopt the reforms.", lang="en", pub="2000-08-02")
+    (e,) = [e for e in doc.events if e.event == "REJECT"]
+    assert [a.code for a in e.actor] == ["USA"] and [r.code for r in e.recipient] == ["IRN"]

@@ -200,8 +200,15 @@ def _is_passive(doc: Document, p: Pack, t: Trigger, s: Sentence) -> bool:
         return True  # reduced relative: "il trattato, firmato durante la visita"
     # English simple past vs bare participle: "Nigerian authorities jailed 52 members ... by"
     # is active (a subject right before the verb); passive needs a following "by" without one
+    # a time phrase may sit between them: "The US on Thursday rejected calls by Annan"
+    spans = [(d.start, d.end) for d in doc.dates if d.sentence == s.index]
+
+    def timed(k: int) -> bool:
+        return any(a <= toks[k].start < b for a, b in spans)
+
     j = t.tok_start - 1
-    while j >= s.tok_start and toks[j].norm in adverbs:
+    while j >= s.tok_start and (toks[j].norm in adverbs or timed(j)
+                                or (j + 1 < t.tok_start and timed(j + 1) and toks[j].norm in ("on", "in", "at"))):
         j -= 1
     if j >= s.tok_start and any(ph.tok_end == j + 1 for ph in doc.phrases if ph.sentence == s.index):
         return False
