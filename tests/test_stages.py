@@ -149,3 +149,9 @@ def test_english_past_tense_after_a_time_phrase_is_active():
     doc = run("The US on Thursday rejected calls by Iran to adopt the reforms.", lang="en", pub="2000-08-02")
     (e,) = [e for e in doc.events if e.event == "REJECT"]
     assert [a.code for a in e.actor] == ["USA"] and [r.code for r in e.recipient] == ["IRN"]
+
+
+def test_a_conditional_future_act_is_a_threat():
+    doc = run("Turkey will close its border with Syria unless the attacks stop.", lang="en", pub="2015-08-02")
+    (e,) = doc.events
+    assert e.event == "THREATEN" and [a.code for a in e.actor] == ["TUR"] and e.cameo.startswith("13")

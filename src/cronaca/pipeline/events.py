@@ -42,6 +42,9 @@ _UNILATERAL = re.compile(r"(ratif|approv|aprob|approu|promulg|billig|genehm|vera
 _JUDGED = {"SUPPORT", "ACCUSE", "REJECT", "REQUEST", "THREATEN", "CONCEDE"}
 # Future cooperation is itself an AGREE event (PLOVER, SPEC.md §1).
 _TO_AGREE = {"CONSULT", "SUPPORT", "COOPERATE", "AID", "RETREAT", "CONCEDE"}
+# the CAMEO threat a conditional future act amounts to (13x by what is threatened)
+_THREAT_CAMEO = {"ASSAULT": "138", "MOBILIZE": "138", "COERCE": "137", "SANCTION": "132", "PROTEST": "133",
+                 "REJECT": "131", "RETREAT": "136"}
 
 
 # --------------------------------------------------------------------------- triggers
@@ -673,6 +676,11 @@ class ModalityStage:
                 if d.event in _TO_AGREE:
                     d.explain.append(f"future {d.event} is a promise: AGREE (PLOVER)")
                     d.event, d.mode, d.cameo = "AGREE", None, "030"
+                elif d.event not in ("THREATEN", "AGREE", "REQUEST") and _find_seq(
+                        norms, t.tok_end, s.tok_end, p.phrases("threat_conditions")) is not None:
+                    # "will withdraw its troops unless ...": a conditional future act is a threat
+                    d.explain.append(f"future {d.event} on a condition ('unless') is a threat: THREATEN")
+                    d.event, d.mode, d.cameo = "THREATEN", None, _THREAT_CAMEO.get(d.event, "130")
                 else:
                     d.modality = "future"
                     d.explain.append("future: future tense or intent cue")
