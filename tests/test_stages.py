@@ -1,5 +1,7 @@
 """Each stage on a small fixture, through the default pipeline (the stages are cheap)."""
 
+import pytest
+
 from cronaca.model import Article
 from cronaca.pipeline import Config, Pipeline, PipelineError, default_pipeline
 from cronaca.pipeline.actors import MentionStage, PhraseStage
@@ -155,3 +157,16 @@ def test_a_conditional_future_act_is_a_threat():
     doc = run("Turkey will close its border with Syria unless the attacks stop.", lang="en", pub="2015-08-02")
     (e,) = doc.events
     assert e.event == "THREATEN" and [a.code for a in e.actor] == ["TUR"] and e.cameo.startswith("13")
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("Russia said on Tuesday that Sudan must return the helicopter.", "en"),
+    ("La Russia ha detto martedì che il Sudan deve restituire l'elicottero.", "it"),
+])
+def test_a_reported_obligation_is_the_speakers_request(text, lang):
+    (e,) = run(text, lang=lang, pub="2004-08-02").events
+    assert e.event == "REQUEST" and [a.code for a in e.actor] == ["RUS"] and [r.code for r in e.recipient] == ["SDN"]
+
+
+def test_must_without_a_speaker_is_not_an_event():
+    assert run("Italy must do more.", lang="en").events == []

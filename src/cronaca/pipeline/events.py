@@ -654,6 +654,14 @@ class ModalityStage:
             left, right = d.clause
             # --- attribution
             attr = self._attribution(doc, p, idx, norms, s, t, prefixes)
+            if t.role_hint == "must":
+                # "Bush said China must drop barriers": the speaker demands, the one who must is asked
+                if attr is None or not d.actor or attr.code in {e.code for e in d.actor}:
+                    d.drop = d.drop or "'must' without a speaker demanding it of someone else"
+                else:
+                    d.recipient, d.actor = d.actor, [attr]
+                    d.explain.append(f"demand: the speaker {attr.entity_text!r} asks the subject of 'must'")
+                    attr = None
             if attr is not None:
                 d.attribution = attr
                 d.modality = "reported"
