@@ -170,3 +170,9 @@ def test_a_reported_obligation_is_the_speakers_request(text, lang):
 
 def test_must_without_a_speaker_is_not_an_event():
     assert run("Italy must do more.", lang="en").events == []
+
+
+def test_opposition_groups_in_a_state_are_its_opposition():
+    doc = run("Opposition groups in Zimbabwe are demanding that President Mugabe resign.", lang="en", pub="2004-08-02")
+    (e,) = [e for e in doc.events if e.event == "REQUEST"]
+    assert [(a.code, a.sector) for a in e.actor] == [("ZWE", "OPP")]
