@@ -176,3 +176,9 @@ def test_opposition_groups_in_a_state_are_its_opposition():
     doc = run("Opposition groups in Zimbabwe are demanding that President Mugabe resign.", lang="en", pub="2004-08-02")
     (e,) = [e for e in doc.events if e.event == "REQUEST"]
     assert [(a.code, a.sector) for a in e.actor] == [("ZWE", "OPP")]
+
+
+def test_capturing_a_stronghold_is_an_assault():
+    doc = run("Burmese troops have captured part of a Karen guerrilla stronghold on the Thai border.", lang="en")
+    assert any(e.event == "ASSAULT" and [a.code for a in e.actor] == ["MMR"] for e in doc.events)
+    assert not [e for e in run("The film captured the mood of the city.", lang="en").events if e.event == "ASSAULT"]
