@@ -182,3 +182,8 @@ def test_capturing_a_stronghold_is_an_assault():
     doc = run("Burmese troops have captured part of a Karen guerrilla stronghold on the Thai border.", lang="en")
     assert any(e.event == "ASSAULT" and [a.code for a in e.actor] == ["MMR"] for e in doc.events)
     assert not [e for e in run("The film captured the mood of the city.", lang="en").events if e.event == "ASSAULT"]
+
+
+def test_guinea_alone_is_the_state():
+    (e,) = run("Security forces in Guinea have tortured scores of refugees.", lang="en").events
+    assert [(a.code, a.sector) for a in e.actor] == [("GIN", "MIL")]
