@@ -647,6 +647,8 @@ class ModalityStage:
         neg = p.words("negation")
         hyp = p.words("hypothetical")
         fut_cues = p.phrases("future_cues")
+        causatives = p.words("causatives")
+        conditions = p.phrases("threat_conditions")
         last_by_actor: dict[tuple[int, str], list[Entity]] = {}
         for d in doc.drafts:
             t = d.trigger
@@ -669,7 +671,6 @@ class ModalityStage:
             # --- modality
             window = norms[max(left, t.tok_start - 4) : t.tok_start]
             # "ha costretto Israele a richiudere i valichi": a completed coercion says it happened
-            causatives = p.words("causatives")
             if t.tense == "inf" and _find_seq(norms, max(s.tok_start, t.tok_start - 4), t.tok_start, fut_cues) is None \
                     and not any(w in hyp for w in norms[left : t.tok_start]) \
                     and not any(w in causatives for w in norms[max(s.tok_start, t.tok_start - 6) : t.tok_start]):
@@ -684,8 +685,7 @@ class ModalityStage:
                 if d.event in _TO_AGREE:
                     d.explain.append(f"future {d.event} is a promise: AGREE (PLOVER)")
                     d.event, d.mode, d.cameo = "AGREE", None, "030"
-                elif d.event not in ("THREATEN", "AGREE", "REQUEST") and _find_seq(
-                        norms, t.tok_end, s.tok_end, p.phrases("threat_conditions")) is not None:
+                elif d.event not in ("THREATEN", "AGREE", "REQUEST") and _find_seq(norms, t.tok_end, s.tok_end, conditions) is not None:
                     # "will withdraw its troops unless ...": a conditional future act is a threat
                     d.explain.append(f"future {d.event} on a condition ('unless') is a threat: THREATEN")
                     d.event, d.mode, d.cameo = "THREATEN", None, _THREAT_CAMEO.get(d.event, "130")
@@ -729,8 +729,9 @@ class ModalityStage:
                     d.recipient = [Entity(entity_text="", code=code, sector="GOV")]
                     d.explain.append(f"recipient: none stated; the protesters' government ({code})")
             if not d.recipient and not d.symmetric and d.actor and d.event in ("ASSAULT", "COERCE"):
-                # a border closure is aimed across the border; other coercion with no target is domestic
-                domestic = d.event == "COERCE" and not t.entry_id.endswith(".close_border")
+                # coercion with no stated target is domestic, unless the lexicon says it reaches
+                # across a border ("richiudere i valichi")
+                domestic = d.event == "COERCE" and t.role_hint != "across"
                 other = _other_party(doc, s, {e.code for e in d.actor}, domestic)
                 if other is not None:
                     d.recipient = [other]
