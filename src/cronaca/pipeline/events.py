@@ -569,6 +569,12 @@ class RoleStage:
 _ON_THE_GROUND = {"ASSAULT", "COERCE", "PROTEST", "MOBILIZE", "RETREAT"}
 
 
+def _is_dateline(doc: Document, s: Sentence) -> bool:
+    """A sentence of at most four capitalised words: "FRASSINORO.", "ROMA -"."""
+    words = [t.text for t in doc.tokens[s.tok_start : s.tok_end] if t.text[:1].isalpha()]
+    return 0 < len(words) <= 4 and all(w.isupper() for w in words)
+
+
 def _dateline_place(doc: Document) -> Place | None:
     """A dateline ("MARANELLO. Due minori ...") says where the story happened."""
     first = doc.sentences[0] if doc.sentences else None
@@ -578,8 +584,7 @@ def _dateline_place(doc: Document) -> Place | None:
     label = next((pm for pm in doc.places if pm.sentence == first.index and pm.tok_start == first.tok_start), None)
     if label is not None and label.tok_end < first.tok_end and doc.tokens[label.tok_end].text == ":":
         return label.place
-    words = [t for t in doc.tokens[first.tok_start : first.tok_end] if t.text[:1].isalpha()]
-    if not (0 < len(words) <= 4 and all(t.text.isupper() for t in words)):
+    if not _is_dateline(doc, first):
         return None
     dl = next((pm for pm in doc.places if pm.sentence == first.index and pm.place.precision != "country"), None)
     return dl.place if dl is not None else None
@@ -858,11 +863,7 @@ def _other_party(doc: Document, s: Sentence, actor_codes: set[str], domestic: bo
 
 def _is_lead(doc: Document, s: Sentence) -> bool:
     """The first sentence of the article's body (after a title line, if any)."""
-    def dateline(x: Sentence) -> bool:  # "FRASSINORO.", "ROMA -"
-        words = [t.text for t in doc.tokens[x.tok_start : x.tok_end] if t.text[:1].isalpha()]
-        return 0 < len(words) <= 4 and all(w.isupper() for w in words)
-
-    firsts = [x for x in doc.sentences if x.paragraph == s.paragraph and not dateline(x)]
+    firsts = [x for x in doc.sentences if x.paragraph == s.paragraph and not _is_dateline(doc, x)]
     return bool(firsts) and firsts[0].index == s.index and s.paragraph <= 1
 
 
