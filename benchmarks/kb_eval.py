@@ -28,6 +28,8 @@ TODAY = "2025-08-13"  # the NGEC suite's "Today"
 # health as HLH (PLOVER: MED), and "unknown"/"junk" sectors where PLOVER leaves the field empty.
 CODE_EQUIV = {"UNO": "IGO", "EUR": "IGO"}
 SECTOR_EQUIV = {"HLH": "MED", "UNK": None, "JNK": None, "": None}
+# PLOVER entities that are not states: cronaca's code, NGEC's sector with no country.
+NON_STATE = {"NGO", "MNC"}
 
 
 def _need(path: Path) -> Path | None:
@@ -51,7 +53,29 @@ def _date(raw: str | None) -> str | None:
     return TODAY
 
 
+def _check(op: str, got: Any, want: Any) -> bool:
+    """One upstream assertion: Eq, NotEq, In (a list) or Is (only ``Is None`` occurs)."""
+    if op == "Eq":
+        return bool(got == want)
+    if op == "NotEq":
+        return bool(got != want)
+    if op == "In":
+        return got in want
+    if op == "Is":
+        return got is None if want in (None, "None") else bool(got == want)
+    raise ValueError(f"unknown assertion operator {op!r}")
+
+
 def ngec(args: argparse.Namespace) -> dict[str, Any]:
+    """Score cronaca's resolver on NGEC's agent_to_code cases, each assertion with its own operator.
+
+    Three counts: *country* over the cases that assert a country (Eq or NotEq; an empty
+    expected country means "no country", as for an NGO), *country+sector* over the cases
+    that assert a sector (code_1; right only when the country assertion, if any, also
+    holds), and *nothing* over the cases that assert no resolution at all (``code Is None``:
+    unknown people, junk strings). Fields cronaca does not model (wiki titles, jobs) are
+    not scored.
+    """
     path = _need(SHARED / "eval/external/ngec_plover_actor_tests/actor_resolution_cases.json")
     if path is None:
         return {}
@@ -65,50 +89,62 @@ def ngec(args: argparse.Namespace) -> dict[str, Any]:
     for c in cases:
         a = c["call"]["args"] + ["", ""]
         text, context, date = a[0], a[1], _date(a[2] if len(c["call"]["args"]) > 2 else None)
-        exp = {x["field"]: x["expected"] for x in c["assertions"]}
         r = resolver.resolve(text, lang="en", date=date)
         code, sector = r.code, r.sector
         if code is None and context:
             rc = resolver.resolve(context, lang="en", date=date)
             code = rc.code
             sector = sector or rc.sector
-        want_c = exp.get("country")
-        want_c = CODE_EQUIV.get(want_c, want_c) if want_c else None
         got_c = None if code in (None, "UNK") else code
-        row = {"test": c["test"], "text": text, "context": context, "date": date,
-               "expected_country": want_c, "expected_sector": exp.get("code_1") or None,
-               "country": got_c, "sector": sector, "why": r.why,
-               "disputed": disputes.get(c["test"])}
-        row["country_ok"] = ("country" in exp) and (got_c == want_c)
-        want_s = exp.get("code_1")
-        if want_s:
-            wants = set(want_s) if isinstance(want_s, list) else {want_s}
-            wants = {SECTOR_EQUIV.get(w, w) for w in wants}
-            row["sector_ok"] = row["country_ok"] and (sector in wants)
+        if got_c in NON_STATE:  # NGEC writes these as no country and the entity as the sector
+            got_c, sector = None, sector or code
+        row: dict[str, Any] = {"test": c["test"], "text": text, "context": context, "date": date,
+                               "country": got_c, "sector": sector, "why": r.why,
+                               "disputed": disputes.get(c["test"])}
+        for x in c["assertions"]:
+            field, op, want = x["field"], x["op"], x["expected"]
+            if field == "country":
+                want = CODE_EQUIV.get(want, want) or None
+                row["expected_country"] = ("not " if op == "NotEq" else "") + str(want)
+                row["country_ok"] = _check(op, got_c, want)
+            elif field == "code_1" and want != "????":
+                wants = want if isinstance(want, list) else [want]
+                wants = [SECTOR_EQUIV.get(w, w) for w in wants]
+                # the AST extraction turned a few code_1/code_2 pairs into two code_1
+                # assertions (GRU: MIL and SPY); either one is accepted
+                wants = row.get("_wants", []) + wants
+                row["_wants"] = wants
+                row["expected_sector"] = "|".join(str(w) for w in wants)
+                row["sector_ok"] = sector in wants
+            elif field == "code" and op in ("Is", "Eq") and want in (None, "None"):
+                row["nothing_ok"] = got_c is None and sector is None
+        row.pop("_wants", None)
+        if "sector_ok" in row and "country_ok" in row:
+            row["sector_ok"] = row["sector_ok"] and row["country_ok"]
         rows.append(row)
 
     def acc(rs: list[dict[str, Any]], key: str) -> dict[str, Any]:
-        rs = [x for x in rs if key in x and (key != "country_ok" or x["expected_country"] is not None or True)]
+        rs = [x for x in rs if key in x]
         n = len(rs)
         ok = sum(1 for x in rs if x[key])
         return {"n": n, "correct": ok, "accuracy": round(ok / n, 4) if n else None}
 
-    with_country = [r for r in rows if "country" in {x["field"] for x in next(c for c in cases if c["test"] == r["test"])["assertions"]}]
-    with_sector = [r for r in rows if "sector_ok" in r]
-    undisputed_c = [r for r in with_country if not r["disputed"]]
-    undisputed_s = [r for r in with_sector if not r["disputed"]]
+    undisputed = [r for r in rows if not r["disputed"]]
     result = {
         "cases": len(rows),
-        "country": acc(with_country, "country_ok"),
-        "country_plus_sector": acc(with_sector, "sector_ok"),
-        "country_undisputed": acc(undisputed_c, "country_ok"),
-        "country_plus_sector_undisputed": acc(undisputed_s, "sector_ok"),
+        "country": acc(rows, "country_ok"),
+        "country_plus_sector": acc(rows, "sector_ok"),
+        "nothing": acc(rows, "nothing_ok"),
+        "country_undisputed": acc(undisputed, "country_ok"),
+        "country_plus_sector_undisputed": acc(undisputed, "sector_ok"),
         "disputed": {r["test"]: r["disputed"] for r in rows if r["disputed"]},
-        "failures": [r for r in rows if not r.get("country_ok") or r.get("sector_ok") is False],
+        "failures": [r for r in rows if False in (r.get("country_ok"), r.get("sector_ok"), r.get("nothing_ok"))],
     }
     print(f"NGEC agent_to_code ({len(rows)} cases): country {result['country']['accuracy']} "
           f"(n={result['country']['n']}), country+sector {result['country_plus_sector']['accuracy']} "
-          f"(n={result['country_plus_sector']['n']}); without the {len(result['disputed'])} disputed cases: "
+          f"(n={result['country_plus_sector']['n']}), nothing where nothing is expected "
+          f"{result['nothing']['accuracy']} (n={result['nothing']['n']}); without the "
+          f"{len(result['disputed'])} disputed cases: "
           f"{result['country_undisputed']['accuracy']} / {result['country_plus_sector_undisputed']['accuracy']}")
     return result
 

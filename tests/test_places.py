@@ -27,6 +27,11 @@ def test_words_and_names_are_not_towns():
     assert not [g for g in got if g[1] not in ("ITA",)]
 
 
+def test_towns_inside_longer_proper_names_are_not_places():
+    got = places("Dopo l'omicidio di George Floyd, il New York Post e il giudice Lucio D'Andria hanno parlato.")
+    assert not [g for g in got if g[0] in ("George", "New York", "Andria")], got
+
+
 def test_state_adjectives_after_place_nouns():
     got = places("Scontri lungo il confine ucraino.")
     assert ("confine ucraino", "UKR", "country") in got
@@ -37,3 +42,9 @@ def test_event_place_comes_from_the_paragraph_when_the_clause_has_none():
         "Nuovi scontri in Libia. I ribelli libici hanno attaccato le truppe di Gheddafi.", lang="it"))
     ev = [e for e in doc.events if e.event == "ASSAULT"]
     assert ev and ev[0].event_loc is not None and ev[0].event_loc.code == "LBY"
+
+
+def test_a_sentence_opening_participle_is_not_nato():
+    doc = default_pipeline().run(Article.make("Nato a Verona nel 1927, fu ministro. La Nato ha deciso.", lang="it"))
+    nato = [doc.text[m.start:m.end] for m in doc.mentions if m.entity.code == "IGO"]
+    assert nato == ["Nato"] and doc.mentions[0].start > 10

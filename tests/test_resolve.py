@@ -37,6 +37,38 @@ def test_language_is_optional(resolver):
     assert (r.code, r.sector) == ("PRK", "GOV") and r.why.startswith("en:")
 
 
+@pytest.mark.parametrize(
+    ("text", "code", "sector"),
+    [
+        ("Prime Minister of France", "FRA", "GOV"),  # a capitalised title is not part of a longer name
+        ("a Somalia-based paramilitary group", "SOM", "PRM"),
+        ("Rakhine rebels", "MMR", "REB"),  # a first-level region stands for its state
+        ("a professor at the University of St Andrews in Scotland", "GBR", "EDU"),
+        ("officials in Kabul", "AFG", "GOV"),
+        ("targets in Syria", "SYR", None),  # a place after "in" says where, not who
+        ("Mariupol", "UKR", "CVL"),  # a place alone as an actor is its people
+        ("Sen. Feliciano Valencia", None, "LEG"),  # a surname is not the town of Valencia
+        ("Latin America", None, None),  # contains "America", is not the United States
+        ("America", "USA", None),
+        ("President of the Chadian Human Rights League", "TCD", "SOC"),
+    ],
+)
+def test_phrases_out_of_context(resolver, text, code, sector):
+    r = resolver.resolve(text, lang="en", date="2025-08-13")
+    assert (r.code, r.sector) == (code, sector), r.why
+
+
+def test_the_title_of_an_office_must_head_the_phrase(resolver):
+    # the League's president is not Chad's head of state
+    r = resolver.resolve("President of the Chadian Human Rights League", lang="en", date="2025-08-13")
+    assert r.identifier_id is None and "head_of_state" not in r.why
+
+
+def test_defence_ministers_are_government_not_military(resolver):
+    r = resolver.resolve("Jean-Yves Le Drian", lang="en", date="2015-05-10")
+    assert (r.code, r.sector) == ("FRA", "GOV")
+
+
 def test_a_bare_role_has_a_sector_but_no_country(resolver):
     r = resolver.resolve("the police", lang="en")
     assert (r.code, r.sector) == (None, "COP")

@@ -8,6 +8,7 @@ covers most of the text wins.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +16,10 @@ from ..model import Article, Document
 
 _FORMER = frozenset({"former", "ex", "ex-", "ehemalige", "ehemaliger", "ehemaligen", "ancien", "ancienne",
                      "exministro", "expresidente", "ex-président", "ex-premier", "бывший", "бывшего", "экс"})
+
+
+_BASED = re.compile(r"\b([A-Z][\w.'’]*)-(based|born|headquartered)\b")
+_LOCATIVE = frozenset({"in", "at", "near", "a", "nel", "nella", "ad", "à", "au", "en", "dans", "près", "cerca", "bei", "im"})
 
 
 @dataclass(frozen=True)
@@ -51,7 +56,8 @@ class Resolver:
 
             tries = [self.resolve(text, lang=lg, date=date) for lg in SUPPORTED]
             return max(tries, key=lambda r: (r.code is not None, r.sector is not None, r._covered))
-        clean = text.strip()
+        # "a Somalia-based group", "a London-born writer": the place before the hyphen
+        clean = _BASED.sub(r"\1", text.strip())
         if not clean:
             return Resolution(text=text, code=None, sector=None, identifier_id=None, name=None, why="empty")
         doc: Document = self._pipe.run(Article.make(clean, lang=lang, pub_date=date))
@@ -73,6 +79,12 @@ class Resolver:
         sector = e.sector
         lead = {t.norm for t in doc.tokens[max(0, best.tok_start - 3) : best.tok_end]}
         why = best.why
+        if best.prep in _LOCATIVE and best.kinds <= {"name", "seat"} and best.tok_start > 1:
+            # "officials in Kabul", "targets in Syria": the place says where, and only a
+            # role before it says who (a seat is no longer the government there)
+            roles = [m for m in doc.mentions if m.kind == "role" and m.tok_end <= best.tok_start]
+            sector = (roles[-1] if doc.lang in ("en", "de") else roles[0]).entity.sector if roles else None
+            why += f"; a place after {best.prep!r} -> {sector}"
         if lead & _FORMER and (sector in ("GOV", "MIL", "SPY", "LEG", "JUD", "COP")
                                or any(m.kind == "person" for m in doc.mentions)):
             sector = "ELI"
@@ -84,12 +96,12 @@ class Resolver:
     @staticmethod
     def _city(doc: Document) -> Resolution | None:
         """"Shanghai authorities", "Kano State government": a city stands for its state."""
-        from .cities import lookup
 
         toks = doc.tokens
         roles = [m for m in doc.mentions if m.kind == "role"]
         role = (roles[-1] if doc.lang in ("en", "de") else roles[0]) if roles else None
         content = [t for t in toks if t.norm not in ("the", "a", "an", "il", "la", "le", "les", "el", "los", "der", "die")]
+        in_role = {t_i for m in roles for t_i in range(m.tok_start, m.tok_end)}
         for n in (3, 2, 1):
             # a person's name is not a city ("Feliciano Valencia"): the city must be the whole
             # phrase, or come with a role ("Shanghai authorities")
@@ -97,16 +109,42 @@ class Resolver:
                 continue
             for i in range(len(toks) - n + 1):
                 span = toks[i : i + n]
-                if not all(t.is_upper_initial for t in span) or any(
-                        role and role.tok_start <= t_i < role.tok_end for t_i in range(i, i + n)):
+                if not all(t.is_upper_initial for t in span) or any(t_i in in_role for t_i in range(i, i + n)):
                     continue
-                city = lookup(" ".join(t.text for t in span))
-                if city is not None:
-                    return Resolution(text=doc.text, code=city.code, sector=role.entity.sector if role else None,
-                                      identifier_id=None, name=city.name,
-                                      why=f"{doc.lang}: city {city.name} ({city.code}, GeoNames {city.geonames_id})",
+                # nor is a capitalised word next to other capitalised words that are no role:
+                # "Sen. Feliciano Valencia", "Chief Minister Jam Kamal Khan"
+                near = [k for k in (i - 1, i + n) if 0 <= k < len(toks)]
+                if any(toks[k].is_upper_initial and toks[k].text[:1].isalpha() and k not in in_role for k in near):
+                    continue
+                name = " ".join(t.text for t in span)
+                found = _place(name, whole=(n == len(content)))
+                if found is not None:
+                    code, label, kind = found
+                    # a place standing alone as an actor is its people (NGEC/PLOVER: CVL)
+                    return Resolution(text=doc.text, code=code, sector=role.entity.sector if role else "CVL",
+                                      identifier_id=None, name=label, why=f"{doc.lang}: {kind} {label} ({code})",
                                       _covered=span[-1].end - span[0].start)
         return None
+
+
+def _place(name: str, *, whole: bool) -> tuple[str, str, str] | None:
+    """A city (GeoNames, over 15,000 people), else a first-level region ("Rakhine",
+    "Scotland"), else, only when the name is the whole phrase, a small town ("Mongwalu")."""
+    from .cities import fold, lookup
+    from .places import gazetteer
+
+    city = lookup(name)
+    if city is not None:
+        return city.code, city.name, f"city (GeoNames {city.geonames_id})"
+    towns, regions = gazetteer()
+    key = fold(name)
+    if regions.get(key):
+        g = regions[key][0]
+        return g.code, g.name, "region"
+    if whole and towns.get(key):
+        g = towns[key][0]
+        return g.code, g.name, "town"
+    return None
 
 
 class _Given:

@@ -42,12 +42,17 @@ class MentionStage:
         maybe: list[Mention] = []
         date = _event_date(doc)
         for s in doc.sentences:
-            for m in kb.match(toks, doc.lang, s.tok_start, s.tok_end):
+            matches = list(kb.match(toks, doc.lang, s.tok_start, s.tok_end))
+            blocked = _blocked(toks, doc.lang, s.tok_start, s.tok_end)
+            if blocked:
+                matches = [m for m in matches if not any(a < m.tok_end and m.tok_start < b for a, b in blocked)]
+            spans = [(m.tok_start, m.tok_end) for m in matches]
+            for m in matches:
                 f = m.best
                 if f.entry.ambiguous:
                     maybe.append(_mention(doc, m.tok_start, m.tok_end, f.entry, s.index, date))
                     continue
-                if f.entry.kind in ("name", "seat") and part_of_longer_name(doc, m.tok_start, s.tok_start):
+                if f.entry.kind in ("name", "seat") and part_of_longer_name(doc, m.tok_start, s.tok_start, spans):
                     continue  # "Banca d'Italia", "golfo del Messico", "Forza Italia"
                 out.append(_mention(doc, m.tok_start, m.tok_end, f.entry, s.index, date))
         # "Georgia", "Jordan", "Congo": kept only when the article names the same state
@@ -58,6 +63,28 @@ class MentionStage:
             out = sorted(out + sure, key=lambda m: m.start)
         out = _short_forms(doc, out, date, kb.entries)
         doc.mentions = out
+
+
+def _blocked(toks: list[Token], lang: str, s0: int, s1: int) -> list[tuple[int, int]]:
+    """Spans of the pack's `not_actors` phrases: names that hold a state's name but are not
+    that state ("Latin America", "South America" against "America" for the United States)."""
+    out = []
+    # "Nato a Verona il 25 gennaio 1927": a participle opening a sentence, not NATO
+    initial = pack(lang).data.get("not_actors_initial") or {}
+    if s0 + 1 < s1 and toks[s0].text in initial and toks[s0 + 1].norm in {str(w) for w in initial[toks[s0].text]}:
+        out.append((s0, s0 + 1))
+    phrases = pack(lang).phrases("not_actors")
+    if not phrases:
+        return out
+    firsts = {ph[0] for ph in phrases}
+    for i in range(s0, s1):
+        if toks[i].norm not in firsts:
+            continue
+        for ph in phrases:
+            if i + len(ph) <= s1 and tuple(t.norm for t in toks[i : i + len(ph)]) == ph:
+                out.append((i, i + len(ph)))
+                break
+    return out
 
 
 def _mention(doc: Document, i: int, j: int, e: KBEntry, sent: int, date: str | None) -> Mention:
@@ -313,9 +340,11 @@ def _phrase(doc: Document, g: list[Mention], glue: frozenset[str], list_glue: fr
         if roles or head.kind in ("adj",):
             pending_sector = role_sector or pending_sector
         ident, name = head.entity.identifier_id, head.entity.name
-        if head.kind in ("adj", "name", "seat") and roles:
-            # "il presidente americano" on the article's date is whoever held the office
-            title = tuple(t.norm for t in doc.tokens[roles[0].tok_start : roles[0].tok_end])
+        if head.kind in ("adj", "name", "seat") and head_role is not None:
+            # "il presidente americano" on the article's date is whoever held the office; the
+            # title must be the head noun ("the president of the Chadian Human Rights League"
+            # is the League's, not Chad's)
+            title = tuple(t.norm for t in doc.tokens[head_role.tok_start : head_role.tok_end])
             office = kb.office_of(doc.lang, title)
             holder = kb.holder(head.entity.code, office, doc.pub_date) if office else None
             if holder is not None:

