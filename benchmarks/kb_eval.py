@@ -244,12 +244,25 @@ def coverage(args: argparse.Namespace) -> dict[str, Any]:
             partial[code] = missing
         else:
             full.append(code)
+    # years with no leader to find: the state did not exist yet on 1 July, or had no national
+    # government at all (listed, not hidden: the strict count above ignores them)
+    no_state = {("SSD", y): "independent only from 2011-07-09" for y in range(2000, 2012)}
+    no_state |= {("TLS", y): "independent only from 2002-05-20 (UN administration, UNTAET)" for y in (2000, 2001)}
+    no_state |= {("IRQ", 2003): "Coalition Provisional Authority; the Governing Council formed on 2003-07-13",
+                 ("SOM", 2000): "no central government; the Transitional National Government formed in August 2000"}
+    gaps = {c: [y for y in ys if (c, y) not in no_state] for c, ys in partial.items()}
+    gaps = {c: ys for c, ys in gaps.items() if ys}
     res = {"states": len(states), "iso_states": len(list(pycountry.countries)), "per_language": per_lang,
            "un_members": len(un), "un_members_with_a_leader_every_year": len(full),
-           "un_members_missing_years": partial}
+           "un_members_missing_years": partial,
+           "un_members_with_a_leader_every_year_a_government_existed": len(un) - len(gaps),
+           "years_without_a_state_or_government": {f"{c} {y}": why for (c, y), why in sorted(no_state.items())},
+           "real_gaps": gaps}
     print(f"{len(states)} states/territories; per language names/adjectives: " + ", ".join(
         f"{k} {v['names']}/{v['adjectives']}" for k, v in per_lang.items()))
-    print(f"UN members with a head of state or government on 1 July of every year 2000-2026: {len(full)}/{len(un)}")
+    print(f"UN members with a head of state or government on 1 July of every year 2000-2026: {len(full)}/{len(un)}; "
+          f"counting only years in which the state and a national government existed: "
+          f"{len(un) - len(gaps)}/{len(un)} (gaps: {gaps})")
     return res
 
 

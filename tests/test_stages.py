@@ -187,3 +187,9 @@ def test_capturing_a_stronghold_is_an_assault():
 def test_guinea_alone_is_the_state():
     (e,) = run("Security forces in Guinea have tortured scores of refugees.", lang="en").events
     assert [(a.code, a.sector) for a in e.actor] == [("GIN", "MIL")]
+
+
+def test_the_coalition_is_an_earlier_group_not_this_sentences_list():
+    doc = run("Francia, Regno Unito e Stati Uniti hanno bombardato la Libia. "
+              "Cina, Russia e India hanno criticato gli attacchi della coalizione.")
+    assert ("ACCUSE", ["CHN", "IND", "RUS"], ["FRA", "GBR", "USA"], "asserted") in ev(doc), ev(doc)

@@ -210,7 +210,9 @@ def _corefer(doc: Document, g: list[Mention], previous: list[ActorPhrase], artic
     for ph in reversed(previous):
         if sent - ph.sentence > 10:
             break
-        if collective and len(ph.codes) >= 2:
+        if collective and len(ph.codes) >= 2 and ph.sentence != sent:
+            # "Cina, Russia e India criticano gli attacchi della coalizione": the coalition is an
+            # earlier group of states, never the list this very sentence names
             ents = tuple(Entity(entity_text=doc.text[role.start:role.end], code=e.code, sector=e.sector or sector,
                                 identifier_id=None, name=e.name) for e in ph.entities)
             why = f"coreference: {doc.text[role.start:role.end]!r} -> {doc.text[ph.start:ph.end]!r}"
