@@ -193,3 +193,19 @@ def test_the_coalition_is_an_earlier_group_not_this_sentences_list():
     doc = run("Francia, Regno Unito e Stati Uniti hanno bombardato la Libia. "
               "Cina, Russia e India hanno criticato gli attacchi della coalizione.")
     assert ("ACCUSE", ["CHN", "IND", "RUS"], ["FRA", "GBR", "USA"], "asserted") in ev(doc), ev(doc)
+
+
+def test_da_parte_di_names_the_doer_of_an_ambiguous_noun_verb():
+    doc = run("La Libia ha arrestato quattro giornalisti. Condanna anche da parte di Amnesty International.")
+    assert any(e[0] == "ACCUSE" and e[1] == ["NGO"] for e in ev(doc)), ev(doc)
+
+
+def test_a_genitive_after_another_preposition_is_not_the_nouns_agent():
+    # the journalists are to be freed; the EU made the appeal
+    doc = run("L'Unione Europea ha lanciato un appello alla liberazione dei giornalisti italiani in Libia.")
+    assert ("REQUEST", ["IGO"], ["LBY"], "asserted") in ev(doc), ev(doc)
+
+
+def test_the_owner_of_an_attacked_thing_is_the_target():
+    doc = run("Ieri i ribelli libici assaltavano il bunker di Gheddafi.")
+    assert any(e[0] == "ASSAULT" and e[2] == ["LBY"] for e in ev(doc)), ev(doc)

@@ -247,6 +247,27 @@ def _function_words(lang: str) -> frozenset[str]:
     return frozenset(out)
 
 
+@cache
+def _preps(lang: str) -> frozenset[str]:
+    p = pack(lang)
+    out: set[str] = set()
+    for k in ("other_preps", "locative_preps", "recipient_preps", "agent_preps", "genitive_preps", "symmetric_preps"):
+        out |= p.words(k)
+    return frozenset(out)
+
+
+def _genitive_of(doc: Document, k: int, ph: ActorPhrase) -> bool:
+    """Does the genitive phrase ``ph`` hang on the word group that starts at token k? It does
+    when no other preposition comes between: "l'appello dei giornalisti" and "assaltavano il
+    Bunker di Gheddafi", but not "un appello alla liberazione dei giornalisti"."""
+    preps = _preps(doc.lang)
+    between = doc.tokens[k : ph.tok_start]
+    # the last word(s) before the phrase are its own preposition and article
+    while between and (between[-1].norm in preps or between[-1].norm in pack(doc.lang).words("phrase_glue")):
+        between = between[:-1]
+    return len(between) <= 2 and not any(t.norm in preps for t in between)
+
+
 def _explicit_subject(doc: Document, p: Pack, s: Sentence, left: int, k: int, phrases: list[ActorPhrase]) -> bool:
     """Does a non-actor noun stand before the verb ("Segnali di apertura giungono")?
 
@@ -331,7 +352,8 @@ class RoleStage:
             # dall'Egitto" gives Egypt to "richiesta", not to "tregua"
             stop = next((x.tok_start for x in trigs[ti + 1 :]), s.tok_end)
             own = [ph for ph in right_ph if ph.tok_start < stop]
-            gen = next((ph for ph in own if ph.prep in gen_preps and ph.tok_start - t.tok_end <= 3), None)
+            gen = next((ph for ph in own if ph.prep in gen_preps and ph.tok_start - t.tok_end <= 3
+                        and _genitive_of(doc, t.tok_end, ph)), None)
             # Italian "da" after an event noun is mostly "from" ("il ritiro delle truppe dalla Siria"):
             # only "da parte di" (or by/par/por/von) names the agent of a noun
             nominal_agents = {"da parte di"} | (set() if doc.lang == "it" else agent_preps)
@@ -377,6 +399,9 @@ class RoleStage:
                 cand = next((ph for ph in right_ph if ph.prep is None and ph.tok_start - t.tok_end <= 2), None)
                 if cand is not None and t.event not in ("CONSULT",):
                     actor = None  # keep it as object; a pro-drop subject is more common
+            if actor is None:
+                # "Condanna anche da parte di Amnesty": "da parte di" always names the doer
+                actor = next((ph for ph in right_ph if ph.prep == "da parte di" and ph.tok_start - t.tok_end <= 4), None)
             # destinations ("in Russia") are recipients only of moves: aid, visits, deployments
             moves = hint == "visit" or t.event in ("AID", "MOBILIZE")
             for ph in right_ph:
@@ -385,6 +410,10 @@ class RoleStage:
                 if ph.prep is None or ph.prep in recip_preps or (moves and ph.prep in loc_preps):
                     recipient = ph
                     break
+            if recipient is None and t.event in ("ASSAULT", "COERCE"):
+                # "assaltavano il Bunker di Gheddafi": a thing's owner is the one attacked
+                recipient = next((ph for ph in right_ph if ph.prep in gen_preps and ph is not actor
+                                  and 2 <= ph.tok_start - t.tok_end <= 4 and _genitive_of(doc, t.tok_end, ph)), None)
         if actor is None and passive and t.event in ("COERCE", "ASSAULT") and recipient is not None:
             # "sono stati arrestati tre cittadini statunitensi": done by someone the text does not name
             d.explain.append("passive without an agent: actor unknown")
