@@ -209,3 +209,8 @@ def test_a_genitive_after_another_preposition_is_not_the_nouns_agent():
 def test_the_owner_of_an_attacked_thing_is_the_target():
     doc = run("Ieri i ribelli libici assaltavano il bunker di Gheddafi.")
     assert any(e[0] == "ASSAULT" and e[2] == ["LBY"] for e in ev(doc)), ev(doc)
+
+
+def test_an_event_noun_in_a_time_adjunct_is_done_by_the_main_subject():
+    doc = run("Ieri le forze di sicurezza somale, dopo uno scontro a fuoco con i pirati, hanno liberato una nave indiana.")
+    assert any(e[0] == "ASSAULT" and e[1] == ["SOM"] for e in ev(doc)), ev(doc)

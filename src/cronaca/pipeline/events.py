@@ -268,6 +268,16 @@ def _genitive_of(doc: Document, k: int, ph: ActorPhrase) -> bool:
     return len(between) <= 2 and not any(t.norm in preps for t in between)
 
 
+def _circumstantial(doc: Document, p: Pack, s: Sentence, t: Trigger) -> bool:
+    """Is the event noun at t the head of a time adjunct ("dopo uno scontro", "after clashes",
+    "durante i combattimenti")? Skips articles and numerals between the preposition and the noun."""
+    glue = p.words("phrase_glue") | {"un", "uno", "una", "a", "an", "the", "des", "unos", "unas"}
+    i = t.tok_start - 1
+    while i >= s.tok_start and doc.tokens[i].norm in glue:
+        i -= 1
+    return i >= s.tok_start and doc.tokens[i].norm in p.words("circumstantial_preps")
+
+
 def _explicit_subject(doc: Document, p: Pack, s: Sentence, left: int, k: int, phrases: list[ActorPhrase]) -> bool:
     """Does a non-actor noun stand before the verb ("Segnali di apertura giungono")?
 
@@ -368,6 +378,12 @@ class RoleStage:
                 if any(x.norm in p.words("possessives") for x in prev):
                     actor = self._nearest_subject(left_ph, p) or topic
                     d.explain.append("possessive: actor from the sentence or paragraph subject")
+            if actor is None and _circumstantial(doc, p, s, t):
+                # "dopo uno scontro a fuoco con i pirati, le forze somale hanno liberato...":
+                # an event noun in a time adjunct is done by the main clause's subject
+                actor = self._first_subject([ph for ph in phrases if ph not in own and ph not in sources], p)
+                if actor is not None:
+                    d.explain.append("time adjunct (\"dopo l'attacco\"): actor from the main clause's subject")
             if actor is None and t.event == "PROTEST":
                 # "migliaia di manifestanti": the protesters named by the trigger itself
                 actor = next((ph for ph in phrases if ph.tok_start <= t.tok_start < ph.tok_end), None)
