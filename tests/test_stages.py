@@ -214,3 +214,8 @@ def test_the_owner_of_an_attacked_thing_is_the_target():
 def test_an_event_noun_in_a_time_adjunct_is_done_by_the_main_subject():
     doc = run("Ieri le forze di sicurezza somale, dopo uno scontro a fuoco con i pirati, hanno liberato una nave indiana.")
     assert any(e[0] == "ASSAULT" and e[1] == ["SOM"] for e in ev(doc)), ev(doc)
+
+
+def test_a_threatened_act_is_the_threats_content_not_an_event():
+    doc = run("Iran on Tuesday threatened to cut off electricity to Azerbaijan.", lang="en")
+    assert ev(doc) == [("THREATEN", ["IRN"], ["AZE"], "asserted")], ev(doc)

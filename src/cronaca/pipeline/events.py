@@ -131,6 +131,8 @@ class TriggerStage:
                     continue
                 _, form, e, tense, obj = best
                 j = i + len(form)
+                if doc.lang == "en" and tense == "pres" and i > s.tok_start and doc.tokens[i - 1].norm == "to":
+                    tense = "inf"  # "threatened to impose": the base form after "to"
                 if obj is not None:
                     consumed.update(range(obj[0], obj[1]))
                 out.append(Trigger(
@@ -335,7 +337,10 @@ class RoleStage:
         d.explain.append(f"trigger {doc.text[t.start:t.end]!r} -> {t.event}/{t.mode or '-'} cameo {t.cameo} (lexicon {t.entry_id}, {t.tense})")
         left, right = _clause(doc, p, s, t.tok_start, t.tok_end)
         # the next trigger's verb closes this one's object search
-        nxt = next((x.tok_start for x in trigs[ti + 1 :] if not x.nominal), right)
+        # unless it is this verb's infinitive complement ("threatened to impose sanctions on X",
+        # "ha minacciato di tagliare le forniture a X"): then X is this event's target too
+        nxt = next((x.tok_start for x in trigs[ti + 1 :] if not x.nominal
+                    and not (x.tense == "inf" and x.tok_start - t.tok_end <= 2)), right)
         if not t.nominal:
             right = min(right, max(nxt, t.tok_end))
         d.clause = (left, right)
