@@ -219,3 +219,8 @@ def test_an_event_noun_in_a_time_adjunct_is_done_by_the_main_subject():
 def test_a_threatened_act_is_the_threats_content_not_an_event():
     doc = run("Iran on Tuesday threatened to cut off electricity to Azerbaijan.", lang="en")
     assert ev(doc) == [("THREATEN", ["IRN"], ["AZE"], "asserted")], ev(doc)
+
+
+def test_english_opposition_and_acceptance_phrases():
+    assert ev(run("Israel is opposed to French mediation in the talks.", lang="en"))[0][:2] == ("REJECT", ["ISR"])
+    assert ev(run("Denmark accepted a formula for ending its dispute with Norway.", lang="en"))[0][:2] == ("AGREE", ["DNK"])
