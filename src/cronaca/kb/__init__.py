@@ -141,7 +141,9 @@ class KnowledgeBase:
         if not any(x.entry.kb_id == entry.kb_id and x.entry.kind == entry.kind
                    and x.exact_case == f.exact_case and x.needs_upper == f.needs_upper for x in node.forms):
             node.forms.append(f)
-            node.forms.sort(key=lambda x: KIND_PRIORITY[x.entry.kind])
+            # a plain reading before an ambiguous one: "Dominican" stays the Dominican Republic even
+            # if Dominica lists it as ambiguous
+            node.forms.sort(key=lambda x: (KIND_PRIORITY[x.entry.kind], x.entry.ambiguous))
 
     def match(self, tokens: list[Any], lang: str, start: int = 0, end: int | None = None) -> Iterator[Match]:
         """Longest, leftmost, non-overlapping matches over a token list."""
