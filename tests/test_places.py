@@ -48,3 +48,8 @@ def test_a_sentence_opening_participle_is_not_nato():
     doc = default_pipeline().run(Article.make("Nato a Verona nel 1927, fu ministro. La Nato ha deciso.", lang="it"))
     nato = [doc.text[m.start:m.end] for m in doc.mentions if m.entity.code == "IGO"]
     assert nato == ["Nato"] and doc.mentions[0].start > 10
+
+
+def test_an_italian_town_after_a_masculine_article_is_a_football_club():
+    got = places("Il Napoli ha battuto il Milan a Bergamo.")
+    assert [g[0] for g in got] == ["Bergamo"], got

@@ -152,6 +152,7 @@ def _in_name(toks: list[Any], i: int, s: Any, function: frozenset[str]) -> bool:
     return False
 
 
+_IT_MASCULINE = frozenset({"il", "del", "al", "dal", "nel", "col", "sul", "lo", "dello", "allo", "dallo", "nello"})
 _NAME_PARTICLES = frozenset({"D'", "D’", "De", "Di", "Da", "Del", "Della", "Lo", "La", "Van", "Von", "Le", "Du"})
 
 
@@ -218,6 +219,8 @@ def _world_places(doc: Document, curated: list[PlaceMention]) -> list[PlaceMenti
                     next((c for c in cands if c.code in home), cands[0])
                 if best.code not in home and best.population < 100000:
                     continue  # a small town abroad with no sign of its country in the article
+                if doc.lang == "it" and best.code == "ITA" and prev in _IT_MASCULINE:
+                    continue  # Italian towns are feminine: "il Napoli", "del Milan" are football clubs
                 if n == 1 and not region and t.norm in lower_words:
                     continue  # the word also appears in lower case here: a word, not a town ("l'Arma")
                 if n == 1 and not region and (len(t.text) < 4 or _in_name(toks, i, s, function)) and prev not in loc:
