@@ -224,3 +224,19 @@ def test_a_threatened_act_is_the_threats_content_not_an_event():
 def test_english_opposition_and_acceptance_phrases():
     assert ev(run("Israel is opposed to French mediation in the talks.", lang="en"))[0][:2] == ("REJECT", ["ISR"])
     assert ev(run("Denmark accepted a formula for ending its dispute with Norway.", lang="en"))[0][:2] == ("AGREE", ["DNK"])
+
+
+def test_coordinated_adjectives_partners_and_the_coalition():
+    doc = run("Ieri sono iniziati i bombardamenti della Libia da parte dell'esercito francese e americano. "
+              "Poi gli Stati Uniti, assieme al Regno Unito, hanno sganciato bombe su Tripoli. "
+              "Si sono astenuti Brasile, Russia e Cina. "
+              "L'Italia ha messo a disposizione della coalizione le proprie basi.")
+    got = ev(doc)
+    assert ("ASSAULT", ["FRA", "USA"], ["LBY"], "asserted") in got, got
+    assert ("ASSAULT", ["GBR", "USA"], ["LBY"], "asserted") in got, got
+    assert ("COOPERATE", ["ITA"], ["GBR", "USA"], "asserted") in got, got  # the latest group that fought
+
+
+def test_a_nouns_own_parties_after_tra():
+    doc = run("Le navi americane si sono mosse dopo l'inizio degli scontri tra ribelli e autorità libiche.")
+    assert not any(e[1] == ["USA"] and e[0] == "ASSAULT" for e in ev(doc)), ev(doc)

@@ -292,6 +292,8 @@ def _joins(toks: list[Token], group: list[Mention], m: Mention, glue: frozenset[
         return len({g.entity.code for g in coded}) >= 2 or has_person
     if m.kind in ("person", "org") and not has_person:
         return True  # apposition: "il presidente russo, Vladimir Putin,"
+    if m.kind == "adj" and group[-1].kind == "adj":
+        return True  # coordinated adjectives: "l'esercito francese, americano e inglese"
     # a plain list "Cina, Russia e India": both sides name states
     return bool(coded) and all(g.kind != "role" for g in group) and m.kind != "role"
 

@@ -270,6 +270,36 @@ def _genitive_of(doc: Document, k: int, ph: ActorPhrase) -> bool:
     return len(between) <= 2 and not any(t.norm in preps for t in between)
 
 
+_MILITARY = frozenset({"ASSAULT", "MOBILIZE", "COERCE", "THREATEN"})
+# prepositions of a strike's target: "bombe su Tripoli", "frappes sur", "strikes on"
+_ONTO = frozenset({"su", "sul", "sulla", "sullo", "sui", "sugli", "sulle", "sull'", "on", "upon", "sur", "sobre", "auf"})
+
+
+def _coalitions(doc: Document, drafts: list[Draft]) -> None:
+    """"La coalizione", "the allies": the group of states that has been doing the fighting.
+
+    Phrase coreference links a collective role to the latest group of states named before
+    it, which may be any list ("si sono astenuti Brasile, Russia, India..."); once events are
+    read, the better antecedent is the latest group that acted militarily."""
+    from .actors import _collectives
+
+    collectives = _collectives(doc.lang)
+    group: list[Entity] | None = None
+    for d in drafts:
+        for side in ("actor", "recipient"):
+            ents = getattr(d, side)
+            texts = {e.entity_text for e in ents}
+            if group and len(texts) == 1 and len(ents) >= 2 \
+                    and phrase_norms(next(iter(texts)), doc.lang) in collectives:
+                codes = {e.code for e in group}
+                if {e.code for e in ents} != codes and not codes & {e.code for e in getattr(d, "actor" if side == "recipient" else "recipient")}:
+                    setattr(d, side, [Entity(entity_text=ents[0].entity_text, code=e.code, sector=e.sector or ents[0].sector,
+                                             name=e.name) for e in group])
+                    d.explain.append(f"{side}: the coalition is the latest group that acted militarily ({', '.join(sorted(codes))})")
+        if d.event in _MILITARY and not d.drop and len({e.code for e in d.actor}) >= 2:
+            group = d.actor
+
+
 def _circumstantial(doc: Document, p: Pack, s: Sentence, t: Trigger) -> bool:
     """Is the event noun at t the head of a time adjunct ("dopo uno scontro", "after clashes",
     "durante i combattimenti")? Skips articles and numerals between the preposition and the noun."""
@@ -329,6 +359,7 @@ class RoleStage:
             subj = [ph for ph in phrases if _subject_like(ph, p) and ph.kinds & {"person", "org", "role", "name", "seat", "adj"}]
             if subj:
                 topic[s.paragraph] = subj[0]
+        _coalitions(doc, drafts)
         doc.drafts = drafts
 
     def _draft(self, doc: Document, p: Pack, s: Sentence, t: Trigger, phrases: list[ActorPhrase],
@@ -362,6 +393,9 @@ class RoleStage:
         hint = t.role_hint
         # symmetric "tra X e Y" / "between X and Y"
         sym = next((ph for ph in left_ph + right_ph if ph.prep in sym_preps and len(ph.codes) >= 2), None)
+        if t.nominal and sym is None:
+            # "gli scontri tra ribelli e autorità libiche": the noun's own parties, even of one state
+            sym = next((ph for ph in right_ph if ph.prep in sym_preps and ph.tok_start - t.tok_end <= 1), None)
         if t.nominal:
             # a noun's own participants come before the next trigger: "la tregua richiesta
             # dall'Egitto" gives Egypt to "richiesta", not to "tregua"
@@ -425,12 +459,33 @@ class RoleStage:
                 actor = next((ph for ph in right_ph if ph.prep == "da parte di" and ph.tok_start - t.tok_end <= 4), None)
             # destinations ("in Russia") are recipients only of moves: aid, visits, deployments
             moves = hint == "visit" or t.event in ("AID", "MOBILIZE")
+            # a partner after the verb belongs to it only if no other verb follows ("sganciato
+            # bombe e, assieme al Regno Unito, hanno lanciato missili": the UK launched)
+            later_verb = any(not x.nominal for x in trigs[ti + 1 :])
+            partners = [ph for ph in left_ph + ([] if later_verb else right_ph) if self._comitative(doc, ph.tok_start, s)]
             for ph in right_ph:
+                if self._comitative(doc, ph.tok_start, s):
+                    continue  # "assieme al Regno Unito": a partner, not the target
+                if hint == "gen_recipient" and ph.prep in gen_preps and ph.tok_start - t.tok_end <= 4:
+                    recipient = ph  # "messo a disposizione della coalizione"
+                    break
                 if ph.prep in gen_preps or ph.prep in agent_preps or ph.prep == "_mod":
                     continue
                 if ph.prep is None or ph.prep in recip_preps or (moves and ph.prep in loc_preps):
                     recipient = ph
                     break
+            if recipient is None and t.event == "ASSAULT":
+                # "gli USA su Tripoli hanno sganciato 40 bombe": the target of a strike
+                recipient = next((ph for ph in left_ph + right_ph if ph.prep in _ONTO and ph is not actor
+                                  and ph not in partners), None)
+            if actor is not None and partners and not t.nominal:
+                # "hanno lanciato, assieme al Regno Unito, 112 missili": both are the actors
+                extra = [e for ph in partners for e in ph.entities if e.code not in {x.code for x in actor.entities}]
+                if extra:
+                    actor = ActorPhrase(start=actor.start, end=actor.end, tok_start=actor.tok_start,
+                                        tok_end=actor.tok_end, sentence=actor.sentence,
+                                        entities=actor.entities + tuple(extra), kinds=actor.kinds,
+                                        prep=actor.prep, why=actor.why + "; with its partners")
             if recipient is None and t.event in ("ASSAULT", "COERCE"):
                 # "assaltavano il Bunker di Gheddafi": a thing's owner is the one attacked
                 recipient = next((ph for ph in right_ph if ph.prep in gen_preps and ph is not actor
@@ -557,7 +612,8 @@ class RoleStage:
             if len({e.code for e in parties}) >= 2:
                 d.actor, d.recipient, d.symmetric = parties, [], True
         if hint == "launch":
-            target = next((ph for ph in right_ph if ph.prep in recip_preps and ph.prep not in ("a", "al", "alla", "to")), None)
+            target = next((ph for ph in right_ph if (ph.prep in recip_preps or ph.prep in _ONTO)
+                           and ph.prep not in ("a", "al", "alla", "to")), None)
             if target is not None and t.event == "MOBILIZE":
                 d.event, d.mode, d.cameo = "ASSAULT", "aerial", "195"
                 d.recipient = list(target.entities)
