@@ -81,3 +81,8 @@ def test_cli_resolve_reads_lines_with_optional_dates():
     recs = [json.loads(x) for x in out.stdout.splitlines()]
     assert [r["code"] for r in recs] == ["USA", "PRK"]
     assert set(recs[0]) >= {"text", "code", "sector", "identifier_id", "name"}
+
+
+def test_a_shared_name_is_whoever_held_office_on_the_date(resolver):
+    assert resolver.resolve("President Bush", lang="en", date="1990-06-01").name == "George H. W. Bush"
+    assert resolver.resolve("President Bush", lang="en", date="2003-06-01").name == "George W. Bush"

@@ -48,7 +48,7 @@ class MentionStage:
                 matches = [m for m in matches if not any(a < m.tok_end and m.tok_start < b for a, b in blocked)]
             spans = [(m.tok_start, m.tok_end) for m in matches]
             for m in matches:
-                f = m.best
+                f = _best_on(m.forms, date)
                 if f.entry.ambiguous:
                     maybe.append(_mention(doc, m.tok_start, m.tok_end, f.entry, s.index, date))
                     continue
@@ -63,6 +63,26 @@ class MentionStage:
             out = sorted(out + sure, key=lambda m: m.start)
         out = _short_forms(doc, out, date, kb.entries)
         doc.mentions = out
+
+
+def _best_on(forms: tuple[Any, ...], date: str | None) -> Any:
+    """Of several people sharing a name ("Bush": father and son), the one in office on the
+    article's date; else the first (the knowledge base's order)."""
+    first = forms[0]
+    if first.entry.kind != "person":
+        return first
+    people = [f for f in forms if f.entry.kind == "person" and f.entry.kb_id != first.entry.kb_id]
+    if not people:
+        return first
+    cands = [first, *people]
+    if date is not None:
+        for f in cands:
+            if any((o.start is None or o.start <= date) and (o.end is None or date < o.end) for o in f.entry.offices):
+                return f
+    # nobody in office then (or no date): the one whose most recent office began last before it
+    def last_start(f: Any) -> str:
+        return max((o.start or "" for o in f.entry.offices if date is None or (o.start or "") <= date), default="")
+    return max(cands, key=last_start)
 
 
 def _blocked(toks: list[Token], lang: str, s0: int, s1: int) -> list[tuple[int, int]]:
