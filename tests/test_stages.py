@@ -240,3 +240,19 @@ def test_coordinated_adjectives_partners_and_the_coalition():
 def test_a_nouns_own_parties_after_tra():
     doc = run("Le navi americane si sono mosse dopo l'inizio degli scontri tra ribelli e autorità libiche.")
     assert not any(e[1] == ["USA"] and e[0] == "ASSAULT" for e in ev(doc)), ev(doc)
+
+
+def test_a_pronoun_subject_takes_the_actor_named_before_it():
+    doc = run("Nigeria announced that it will withdraw its peacekeeping force from Liberia unless a ceasefire is agreed.",
+              lang="en")
+    assert ("THREATEN", ["NGA"], ["LBR"]) in [e[:3] for e in ev(doc)], ev(doc)
+
+
+def test_a_partitive_group_is_the_actor():
+    doc = run("Thousands of Iraqi Kurds demonstrated in Kirkuk on Sunday.", lang="en")
+    assert ev(doc) and ev(doc)[0][:2] == ("PROTEST", ["IRQ"]), ev(doc)
+
+
+def test_an_issued_ultimatum_is_the_issuers_threat():
+    doc = run("Peru has issued an ultimatum to Ecuador to halt attacks.", lang="en")
+    assert ("THREATEN", ["PER"], ["ECU"], "asserted") in ev(doc), ev(doc)

@@ -403,6 +403,9 @@ def _phrase(doc: Document, g: list[Mention], glue: frozenset[str], list_glue: fr
                 and g[0].kind == "role" and not toks[i].is_upper_initial and n not in quantifiers:
             # "operazioni militari di Mosca": a role word right after a noun modifies it
             prep = "_mod"
+        elif n in preps and n in ("of", "di", "de", "d'", "von") and i - 1 >= s0 \
+                and (toks[i - 1].norm in pack(doc.lang).words("partitives") or toks[i - 1].text.isdigit()):
+            prep = None  # "thousands of Iraqi Kurds", "a member of the Syrian parliament": the group itself
         elif n in preps:
             prep = n
             # multiword: "da parte di", "nei confronti di"

@@ -321,7 +321,7 @@ def _explicit_subject(doc: Document, p: Pack, s: Sentence, left: int, k: int, ph
     in_date = {(d.start, d.end) for d in doc.dates if d.sentence == s.index}
     for i in range(left, k):
         tok = doc.tokens[i]
-        if i in in_phrase or not tok.text[:1].isalpha() or tok.norm in fw:
+        if i in in_phrase or not tok.text[:1].isalpha() or tok.norm in fw or tok.norm in p.words("subject_pronouns"):
             continue
         if any(a <= tok.start < b for a, b in in_date):
             continue
@@ -468,6 +468,9 @@ class RoleStage:
                     continue  # "assieme al Regno Unito": a partner, not the target
                 if hint == "gen_recipient" and ph.prep in gen_preps and ph.tok_start - t.tok_end <= 4:
                     recipient = ph  # "messo a disposizione della coalizione"
+                    break
+                if t.event == "RETREAT" and ph.prep in p.words("source_preps"):
+                    recipient = ph  # "withdraw its force from Chad": the one left
                     break
                 if ph.prep in gen_preps or ph.prep in agent_preps or ph.prep == "_mod":
                     continue
@@ -793,13 +796,13 @@ class ModalityStage:
                 d.modality = "hypothetical"
                 d.explain.append("hypothetical: conditional or speculative cue in the clause")
             elif t.tense == "fut" or _find_seq(norms, max(s.tok_start, t.tok_start - 4), t.tok_start, fut_cues) is not None:
-                if d.event in _TO_AGREE:
-                    d.explain.append(f"future {d.event} is a promise: AGREE (PLOVER)")
-                    d.event, d.mode, d.cameo = "AGREE", None, "030"
-                elif d.event not in ("THREATEN", "AGREE", "REQUEST") and _find_seq(norms, t.tok_end, s.tok_end, conditions) is not None:
+                if d.event not in ("THREATEN", "AGREE", "REQUEST") and _find_seq(norms, t.tok_end, s.tok_end, conditions) is not None:
                     # "will withdraw its troops unless ...": a conditional future act is a threat
                     d.explain.append(f"future {d.event} on a condition ('unless') is a threat: THREATEN")
                     d.event, d.mode, d.cameo = "THREATEN", None, _THREAT_CAMEO.get(d.event, "130")
+                elif d.event in _TO_AGREE:
+                    d.explain.append(f"future {d.event} is a promise: AGREE (PLOVER)")
+                    d.event, d.mode, d.cameo = "AGREE", None, "030"
                 else:
                     d.modality = "future"
                     d.explain.append("future: future tense or intent cue")
