@@ -256,3 +256,11 @@ def test_a_partitive_group_is_the_actor():
 def test_an_issued_ultimatum_is_the_issuers_threat():
     doc = run("Peru has issued an ultimatum to Ecuador to halt attacks.", lang="en")
     assert ("THREATEN", ["PER"], ["ECU"], "asserted") in ev(doc), ev(doc)
+
+
+def test_local_police_and_courts():
+    doc = run("La Polizia di Stato di Modena ha tratto in arresto un cittadino somalo.")
+    assert ("COERCE", ["ITA"], ["SOM"], "asserted") in ev(doc), ev(doc)
+    assert doc.events[0].event_loc and doc.events[0].event_loc.name == "Modena"
+    doc = run("L'uomo, un 26enne originario della Romania residente a Carpi, è accusato di furto aggravato.")
+    assert ("ACCUSE", ["ITA"], ["ROU"], "asserted") in ev(doc), ev(doc)

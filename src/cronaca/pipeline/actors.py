@@ -208,7 +208,8 @@ def _dominant_state(doc: Document) -> str | None:
     if not c:
         return None
     code, n = c.most_common(1)[0]
-    return code if n >= 2 else None
+    # named twice, or the only state in sight (local news: "i carabinieri" in Carpi)
+    return code if n >= 2 or len(c) == 1 else None
 
 
 def _corefer(doc: Document, g: list[Mention], previous: list[ActorPhrase], articles: frozenset[str],
@@ -243,6 +244,15 @@ def _corefer(doc: Document, g: list[Mention], previous: list[ActorPhrase], artic
                            identifier_id=match.identifier_id, name=match.name),)
             why = f"coreference: {doc.text[role.start:role.end]!r} -> {doc.text[ph.start:ph.end]!r}"
             break
+    if not ents and not collective:
+        # "la Polizia di Stato di Modena": a town right after the role gives its country
+        place = next((pm for pm in doc.places if pm.sentence == sent and pm.place.code
+                      and pm.place.precision in ("city", "region") and 0 <= pm.tok_start - role.tok_end <= 4
+                      and all(t.norm in articles | _fused_articles(doc.lang) | {"di", "of", "de", "stato", "state"}
+                              for t in toks[role.tok_end : pm.tok_start])), None)
+        if place is not None:
+            ents = (Entity(entity_text=doc.text[role.start:role.end], code=place.place.code, sector=sector),)
+            why = f"{doc.text[role.start:role.end]!r} of {place.place.name} ({place.place.code})"
     if not ents and not collective and sector in ("GOV", "MIL", "COP", "JUD", "LEG", "REB", "OPP", "CVL",
                                                    "LAB", "AGR", "REF", "UAF", "CRM"):
         code = _dominant_state(doc)
@@ -403,7 +413,7 @@ def _phrase(doc: Document, g: list[Mention], glue: frozenset[str], list_glue: fr
                 and g[0].kind == "role" and not toks[i].is_upper_initial and n not in quantifiers:
             # "operazioni militari di Mosca": a role word right after a noun modifies it
             prep = "_mod"
-        elif n in preps and n in ("of", "di", "de", "d'", "von") and i - 1 >= s0 \
+        elif n in preps and n in pack(doc.lang).words("genitive_preps") | {"of", "di", "de", "d'", "von"} and i - 1 >= s0 \
                 and (toks[i - 1].norm in pack(doc.lang).words("partitives") or toks[i - 1].text.isdigit()):
             prep = None  # "thousands of Iraqi Kurds", "a member of the Syrian parliament": the group itself
         elif n in preps:

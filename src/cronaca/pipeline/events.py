@@ -493,12 +493,21 @@ class RoleStage:
                 # "assaltavano il Bunker di Gheddafi": a thing's owner is the one attacked
                 recipient = next((ph for ph in right_ph if ph.prep in gen_preps and ph is not actor
                                   and 2 <= ph.tok_start - t.tok_end <= 4 and _genitive_of(doc, t.tok_end, ph)), None)
-        if actor is None and passive and t.event in ("COERCE", "ASSAULT") and recipient is not None:
-            # "sono stati arrestati tre cittadini statunitensi": done by someone the text does not name
+        judicial = t.event == "SANCTION" and t.mode == "convict" or t.event == "ACCUSE" and t.mode in ("allege", "investigate")
+        if actor is None and passive and (t.event in ("COERCE", "ASSAULT") and recipient is not None or judicial):
+            # "sono stati arrestati tre cittadini statunitensi", "è accusato di furto": done by
+            # someone the text does not name (for arrests and charges, that country's police or courts)
             d.explain.append("passive without an agent: actor unknown")
-            where = next((pm.place.code for pm in doc.places if pm.sentence == s.index and pm.place.code), None)
-            if t.event == "COERCE" and where:
-                d.actor = [Entity(entity_text="", code=where, sector="COP")]
+            here = [pm for pm in doc.places if pm.sentence == s.index and pm.place.code]
+            # a town in the sentence before a country named there (often the suspect's origin)
+            where = next((pm.place.code for pm in here if pm.place.precision != "country"),
+                         here[0].place.code if here else None)
+            if judicial:
+                from .actors import _dominant_state
+
+                where = where or _dominant_state(doc)
+            if (t.event == "COERCE" or judicial) and where:
+                d.actor = [Entity(entity_text="", code=where, sector="COP" if t.event == "COERCE" else "JUD")]
             else:
                 d.actor = [Entity(entity_text="", code="UNK", sector=None)]
         if hint == "evoke" and not passive:
@@ -577,6 +586,13 @@ class RoleStage:
                 d.actor = [Entity(entity_text="", code=code, sector="CVL")]
                 d.explain.append(f"actor: protesters of the place ({code})")
         police_talk = t.event == "ACCUSE" and any(e.sector in ("COP", "JUD") for e in d.actor)
+        if d.place is None and actor is not None and any(e.sector in ("COP", "JUD", "GOV") for e in actor.entities):
+            # "la Polizia di Stato di Modena ha arrestato": local authorities act where they are
+            own = next((pm for pm in places if pm.place.precision in ("city", "region")
+                        and 0 <= pm.tok_start - actor.tok_end <= 4), None)
+            if own is not None:
+                d.place = own.place
+                d.explain.append(f"place: the acting authority's own town ({own.place.name})")
         if d.place is None and (t.event in _ON_THE_GROUND or police_talk):
             d.place = _place_from_context(doc, s, loc_preps)
         if d.place is None:

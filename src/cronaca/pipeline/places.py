@@ -211,8 +211,11 @@ def _world_places(doc: Document, curated: list[PlaceMention]) -> list[PlaceMenti
                 prev2 = toks[i - 2].norm if i - 1 > s.tok_start else ""
                 nxt = toks[j].norm if j < s.tok_end else ""
                 region = prev in _REGION_BEFORE or (prev in _OF and prev2 in _REGION_BEFORE) or nxt in _REGION_AFTER
-                table = admin if region else places
-                cands = table.get(key)
+                cands = (admin if region else places).get(key)
+                if not cands and region and n > 0:
+                    # "Polizia di Stato di Modena": "Stato" was the police's, Modena is a town
+                    region = False
+                    cands = places.get(key)
                 if not cands:
                     continue
                 best = next((c for c in cands if c.code in context), None) or \
