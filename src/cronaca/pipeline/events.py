@@ -493,8 +493,8 @@ class RoleStage:
                 # "assaltavano il Bunker di Gheddafi": a thing's owner is the one attacked
                 recipient = next((ph for ph in right_ph if ph.prep in gen_preps and ph is not actor
                                   and 2 <= ph.tok_start - t.tok_end <= 4 and _genitive_of(doc, t.tok_end, ph)), None)
-        judicial = t.event == "SANCTION" and t.mode == "convict" or t.event == "ACCUSE" and t.mode in ("allege", "investigate")
-        if actor is None and passive and (t.event in ("COERCE", "ASSAULT") and recipient is not None or judicial):
+        judicial = (t.event == "SANCTION" and t.mode == "convict") or (t.event == "ACCUSE" and t.mode in ("allege", "investigate"))
+        if actor is None and passive and ((t.event in ("COERCE", "ASSAULT") and recipient is not None) or judicial):
             # "sono stati arrestati tre cittadini statunitensi", "è accusato di furto": done by
             # someone the text does not name (for arrests and charges, that country's police or courts)
             d.explain.append("passive without an agent: actor unknown")
