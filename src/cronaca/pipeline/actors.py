@@ -250,7 +250,7 @@ def _corefer(doc: Document, g: list[Mention], previous: list[ActorPhrase], artic
                       and pm.place.precision in ("city", "region") and 0 <= pm.tok_start - role.tok_end <= 4
                       and all(t.norm in articles | _fused_articles(doc.lang) | {"di", "of", "de", "stato", "state"}
                               for t in toks[role.tok_end : pm.tok_start])), None)
-        if place is not None:
+        if place is not None and place.place.code:
             ents = (Entity(entity_text=doc.text[role.start:role.end], code=place.place.code, sector=sector),)
             why = f"{doc.text[role.start:role.end]!r} of {place.place.name} ({place.place.code})"
     if not ents and not collective and sector in ("GOV", "MIL", "COP", "JUD", "LEG", "REB", "OPP", "CVL",

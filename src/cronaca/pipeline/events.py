@@ -588,11 +588,11 @@ class RoleStage:
         police_talk = t.event == "ACCUSE" and any(e.sector in ("COP", "JUD") for e in d.actor)
         if d.place is None and actor is not None and any(e.sector in ("COP", "JUD", "GOV") for e in actor.entities):
             # "la Polizia di Stato di Modena ha arrestato": local authorities act where they are
-            own = next((pm for pm in places if pm.place.precision in ("city", "region")
-                        and 0 <= pm.tok_start - actor.tok_end <= 4), None)
-            if own is not None:
-                d.place = own.place
-                d.explain.append(f"place: the acting authority's own town ({own.place.name})")
+            base = next((pm for pm in places if pm.place.precision in ("city", "region")
+                         and 0 <= pm.tok_start - actor.tok_end <= 4), None)
+            if base is not None:
+                d.place = base.place
+                d.explain.append(f"place: the acting authority's own town ({base.place.name})")
         if d.place is None and (t.event in _ON_THE_GROUND or police_talk):
             d.place = _place_from_context(doc, s, loc_preps)
         if d.place is None:
