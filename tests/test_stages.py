@@ -264,3 +264,8 @@ def test_local_police_and_courts():
     assert doc.events[0].event_loc and doc.events[0].event_loc.name == "Modena"
     doc = run("L'uomo, un 26enne originario della Romania residente a Carpi, è accusato di furto aggravato.")
     assert ("ACCUSE", ["ITA"], ["ROU"], "asserted") in ev(doc), ev(doc)
+
+
+def test_a_reiterated_obligation_is_a_demand():
+    doc = run("A senior British minister reiterated that Libya must hand over the suspects.", lang="en")
+    assert ("REQUEST", ["GBR"], ["LBY"]) in [e[:3] for e in ev(doc)], ev(doc)
