@@ -269,3 +269,14 @@ def test_local_police_and_courts():
 def test_a_reiterated_obligation_is_a_demand():
     doc = run("A senior British minister reiterated that Libya must hand over the suspects.", lang="en")
     assert ("REQUEST", ["GBR"], ["LBY"]) in [e[:3] for e in ev(doc)], ev(doc)
+
+
+def test_italian_hijacking_reassurance_favour_and_decisions():
+    doc = run("Una nave indiana è stata sequestrata ieri dai pirati somali.")
+    assert any(e[0] == "ASSAULT" and e[2] == ["IND"] for e in ev(doc)), ev(doc)
+    doc = run("Ieri Bush ha rassicurato Taro Aso sul sostegno degli Stati Uniti.", pub="2008-10-12")
+    assert ("SUPPORT", ["USA"], ["JPN"], "asserted") in ev(doc), ev(doc)
+    doc = run("La Russia si è detta favorevole alla tregua di 48 ore.")
+    assert ev(doc) and ev(doc)[0][:2] == ("AGREE", ["RUS"]), ev(doc)
+    doc = run("L'ONU ha deciso di sospendere tutti gli aiuti umanitari alla Siria.")
+    assert ev(doc) and ev(doc)[0][:3] == ("SANCTION", ["IGO"], ["SYR"]), ev(doc)
