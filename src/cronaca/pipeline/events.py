@@ -454,6 +454,10 @@ class RoleStage:
                 cand = next((ph for ph in right_ph if ph.prep is None and ph.tok_start - t.tok_end <= 2), None)
                 if cand is not None and t.event not in ("CONSULT",):
                     actor = None  # keep it as object; a pro-drop subject is more common
+            if actor is None and t.tok_start > s.tok_start and doc.tokens[t.tok_start].norm == "si" \
+                    or actor is None and t.tok_start > s.tok_start and doc.tokens[t.tok_start - 1].norm == "si":
+                # "si erano espresse l'Unione europea e la NATO": a reflexive verb's subject follows it
+                actor = next((ph for ph in right_ph if ph.prep is None and _subject_like(ph, p)), None)
             if actor is None:
                 # "Condanna anche da parte di Amnesty": "da parte di" always names the doer
                 actor = next((ph for ph in right_ph if ph.prep == "da parte di" and ph.tok_start - t.tok_end <= 4), None)
@@ -630,6 +634,16 @@ class RoleStage:
                 d.explain.append(f"sign: other party from the place of signing ({d.place.code})")
             if len({e.code for e in parties}) >= 2:
                 d.actor, d.recipient, d.symmetric = parties, [], True
+        if hint == "favour" and not d.recipient:
+            # "a favore della pacificazione di Grecia e Macedonia si erano espresse...": whoever
+            # the support is for, named after "a favore"
+            fav = next((i for i in range(s.tok_start, s.tok_end - 1)
+                        if doc.tokens[i].norm == "a" and doc.tokens[i + 1].norm == "favore"), None)
+            if fav is not None:
+                target = next((ph for ph in phrases if 0 < ph.tok_start - fav <= 7 and ph is not actor), None)
+                if target is not None:
+                    d.recipient = list(target.entities)
+                    d.explain.append(f"recipient: in favour of {doc.text[target.start:target.end]!r}")
         if hint == "launch":
             target = next((ph for ph in right_ph if (ph.prep in recip_preps or ph.prep in _ONTO)
                            and ph.prep not in ("a", "al", "alla", "to")), None)
