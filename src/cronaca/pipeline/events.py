@@ -454,8 +454,9 @@ class RoleStage:
                 cand = next((ph for ph in right_ph if ph.prep is None and ph.tok_start - t.tok_end <= 2), None)
                 if cand is not None and t.event not in ("CONSULT",):
                     actor = None  # keep it as object; a pro-drop subject is more common
-            if actor is None and t.tok_start > s.tok_start and doc.tokens[t.tok_start].norm == "si" \
-                    or actor is None and t.tok_start > s.tok_start and doc.tokens[t.tok_start - 1].norm == "si":
+            reflexive = doc.tokens[t.tok_start].norm == "si" or (
+                t.tok_start > s.tok_start and doc.tokens[t.tok_start - 1].norm == "si")
+            if actor is None and reflexive:
                 # "si erano espresse l'Unione europea e la NATO": a reflexive verb's subject follows it
                 actor = next((ph for ph in right_ph if ph.prep is None and _subject_like(ph, p)), None)
             if actor is None:
