@@ -285,3 +285,10 @@ def test_italian_hijacking_reassurance_favour_and_decisions():
 def test_declared_support_with_a_reflexive_verb_and_its_beneficiary():
     doc = run("A favore della pacificazione della Grecia si erano espresse l'Unione europea e la NATO.")
     assert ev(doc) and ev(doc)[0][0] == "SUPPORT" and set(ev(doc)[0][1]) == {"IGO"} and ev(doc)[0][2] == ["GRC"], ev(doc)
+
+
+def test_english_continued_acts_and_restored_ties():
+    doc = run("The United States continued to send arms to Pakistan last year.", lang="en")
+    assert ("AID", ["USA"], ["PAK"]) in [e[:3] for e in ev(doc)], ev(doc)
+    doc = run("Czechia and Albania have upgraded their diplomatic ties.", lang="en")
+    assert ev(doc) and ev(doc)[0][0] == "SUPPORT" and set(ev(doc)[0][1]) == {"CZE", "ALB"}, ev(doc)
