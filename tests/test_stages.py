@@ -292,3 +292,14 @@ def test_english_continued_acts_and_restored_ties():
     assert ("AID", ["USA"], ["PAK"]) in [e[:3] for e in ev(doc)], ev(doc)
     doc = run("Czechia and Albania have upgraded their diplomatic ties.", lang="en")
     assert ev(doc) and ev(doc)[0][0] == "SUPPORT" and set(ev(doc)[0][1]) == {"CZE", "ALB"}, ev(doc)
+
+
+def test_italian_allocations_votes_overtures_and_begun_moves():
+    doc = run("Ieri la Commissione Europea ha deliberato lo stanziamento di 7 milioni di euro di aiuti per la popolazione palestinese.")
+    assert ("AID", ["IGO"], ["PSE"]) in [e[:3] for e in ev(doc)], ev(doc)
+    doc = run("La risoluzione è stata votata da Francia e Regno Unito.")
+    assert any(e[0] == "SUPPORT" and set(e[1]) == {"FRA", "GBR"} for e in ev(doc)), ev(doc)
+    doc = run("La NATO ha aperto le porte alla Russia.")
+    assert ("SUPPORT", ["IGO"], ["RUS"], "asserted") in ev(doc), ev(doc)
+    doc = run("Le navi americane avevano iniziato a muoversi verso la Libia.")
+    assert ("MOBILIZE", ["USA"], ["LBY"]) in [e[:3] for e in ev(doc)], ev(doc)

@@ -458,7 +458,8 @@ class RoleStage:
                 t.tok_start > s.tok_start and doc.tokens[t.tok_start - 1].norm == "si")
             if actor is None and reflexive:
                 # "si erano espresse l'Unione europea e la NATO": a reflexive verb's subject follows it
-                actor = next((ph for ph in right_ph if ph.prep is None and _subject_like(ph, p)), None)
+                actor = next((ph for ph in right_ph if (ph.prep is None and _subject_like(ph, p))
+                              or (ph.prep in gen_preps and ph.tok_start - t.tok_end <= 5)), None)
             if actor is None:
                 # "Condanna anche da parte di Amnesty": "da parte di" always names the doer
                 actor = next((ph for ph in right_ph if ph.prep == "da parte di" and ph.tok_start - t.tok_end <= 4), None)
