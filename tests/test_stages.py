@@ -303,3 +303,10 @@ def test_italian_allocations_votes_overtures_and_begun_moves():
     assert ("SUPPORT", ["IGO"], ["RUS"], "asserted") in ev(doc), ev(doc)
     doc = run("Le navi americane avevano iniziato a muoversi verso la Libia.")
     assert ("MOBILIZE", ["USA"], ["LBY"]) in [e[:3] for e in ev(doc)], ev(doc)
+
+
+def test_libyan_council_and_split_adjectives():
+    doc = run("Il CNT ha respinto la proposta di Gheddafi.", pub="2011-08-30")
+    assert ev(doc) and ev(doc)[0][:2] == ("REJECT", ["LBY"]), ev(doc)
+    doc = run("Il rapimento di cittadini giapponesi da parte dei nord coreani è stato confermato.")
+    assert any(e[1] == ["PRK"] for e in ev(doc)), ev(doc)
