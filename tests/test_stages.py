@@ -310,3 +310,12 @@ def test_libyan_council_and_split_adjectives():
     assert ev(doc) and ev(doc)[0][:2] == ("REJECT", ["LBY"]), ev(doc)
     doc = run("Il rapimento di cittadini giapponesi da parte dei nord coreani è stato confermato.")
     assert any(e[1] == ["PRK"] for e in ev(doc)), ev(doc)
+
+
+def test_reportive_conditional_and_participles_used_as_nouns():
+    # "avrebbe affermato" reports what sources say: not a hypothesis
+    doc = run("La Libia avrebbe respinto ieri la proposta dell'Italia.")
+    assert ev(doc) and ev(doc)[0][3] != "hypothetical", ev(doc)
+    # "degli insorti" names people, it is no uprising
+    doc = run("Il portavoce ha incontrato il governo degli insorti libici.")
+    assert not any(e[0] == "PROTEST" for e in ev(doc)), ev(doc)

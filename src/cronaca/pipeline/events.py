@@ -98,6 +98,8 @@ class TriggerStage:
         idx = _index(doc.lang)
         norms = [t.norm for t in doc.tokens]
         out: list[Trigger] = []
+        # a participle used as a noun for people ("il governo degli insorti") is a role, not a verb
+        role_toks = {k for m in doc.mentions if m.kind == "role" for k in range(m.tok_start, m.tok_end)}
         for s in doc.sentences:
             i = s.tok_start
             consumed: set[int] = set()  # objects of earlier triggers ("invierà aiuti") are not triggers
@@ -130,6 +132,9 @@ class TriggerStage:
                     i += 1
                     continue
                 _, form, e, tense, obj = best
+                if tense != "noun" and i in role_toks and i > s.tok_start and norms[i - 1] in _ARTICLES:
+                    i += 1
+                    continue
                 j = i + len(form)
                 if doc.lang == "en" and tense == "pres" and i > s.tok_start and doc.tokens[i - 1].norm == "to":
                     tense = "inf"  # "threatened to impose": the base form after "to"
@@ -298,6 +303,23 @@ def _coalitions(doc: Document, drafts: list[Draft]) -> None:
                     d.explain.append(f"{side}: the coalition is the latest group that acted militarily ({', '.join(sorted(codes))})")
         if d.event in _MILITARY and not d.drop and len({e.code for e in d.actor}) >= 2:
             group = d.actor
+
+
+_ARTICLES = frozenset({"il", "lo", "la", "i", "gli", "le", "l'", "un", "uno", "una", "dei", "degli", "delle", "del",
+                       "della", "dello", "ai", "agli", "alle", "al", "alla", "dai", "dagli", "dalle", "nei", "negli",
+                       "sui", "sugli", "the", "les", "des", "los", "las", "die", "der", "den"})
+_REPORTIVE = frozenset({"avrebbe", "avrebbero", "sarebbe", "sarebbero"})
+_PARTICIPLE = re.compile(r"(t|s)[oaie]$")  # fatto, preso, respinto, uccisi: regular or not
+
+
+def _reportive(doc: Document, i: int) -> bool:
+    """The Italian "condizionale di cronaca" ("avrebbe affermato", "sarebbero stati uccisi"):
+    a conditional auxiliary before a past participle reports what sources say; it is not a
+    hypothesis."""
+    toks = doc.tokens
+    if doc.lang != "it" or toks[i].norm not in _REPORTIVE:
+        return False
+    return any(_PARTICIPLE.search(t.norm) for t in toks[i + 1 : i + 3])
 
 
 def _circumstantial(doc: Document, p: Pack, s: Sentence, t: Trigger) -> bool:
@@ -824,7 +846,8 @@ class ModalityStage:
             if any(w in neg for w in window) or (doc.lang == "fr" and ("ne" in window or "n'" in window)):
                 d.modality = "negated"
                 d.explain.append("negated: negation before the trigger")
-            elif any(w in hyp for w in norms[left : t.tok_start]) or t.tense in ("cond", "subj") or doc.text[s.end - 1 : s.end] == "?":
+            elif any(w in hyp and not _reportive(doc, i) for i, w in enumerate(norms[left : t.tok_start], start=left)) \
+                    or (t.tense in ("cond", "subj") and not _reportive(doc, t.tok_start)) or doc.text[s.end - 1 : s.end] == "?":
                 d.modality = "hypothetical"
                 d.explain.append("hypothetical: conditional or speculative cue in the clause")
             elif t.tense == "fut" or _find_seq(norms, max(s.tok_start, t.tok_start - 4), t.tok_start, fut_cues) is not None:
