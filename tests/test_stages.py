@@ -319,3 +319,8 @@ def test_reportive_conditional_and_participles_used_as_nouns():
     # "degli insorti" names people, it is no uprising
     doc = run("Il portavoce ha incontrato il governo degli insorti libici.")
     assert not any(e[0] == "PROTEST" for e in ev(doc)), ev(doc)
+
+
+def test_in_quoted_speech_the_speaker_acts():
+    doc = run("«Siamo pronti a negoziare direttamente con gli Stati Uniti», ha dichiarato ieri il ministro degli Esteri iraniano.")
+    assert any(e[0] == "AGREE" and e[1] == ["IRN"] for e in ev(doc)), ev(doc)

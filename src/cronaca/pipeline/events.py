@@ -305,6 +305,22 @@ def _coalitions(doc: Document, drafts: list[Draft]) -> None:
             group = d.actor
 
 
+def _in_quote(doc: Document, s: Sentence, pos: int) -> bool:
+    """Is the character at pos inside a quotation of its paragraph («...», “...”, "...")?"""
+    text = doc.text
+    # look back to the paragraph start for an opening mark not closed before pos
+    start = text.rfind("\n", 0, pos) + 1
+    depth = False
+    for ch in text[start:pos]:
+        if ch in "«“":
+            depth = True
+        elif ch in "»”":
+            depth = False
+        elif ch == '"':
+            depth = not depth
+    return depth
+
+
 _ARTICLES = frozenset({"il", "lo", "la", "i", "gli", "le", "l'", "un", "uno", "una", "dei", "degli", "delle", "del",
                        "della", "dello", "ai", "agli", "alle", "al", "alla", "dai", "dagli", "dalle", "nei", "negli",
                        "sui", "sugli", "the", "les", "des", "los", "las", "die", "der", "den"})
@@ -832,6 +848,10 @@ class ModalityStage:
                     d.recipient, d.actor = d.actor, [attr]
                     d.explain.append(f"demand: the speaker {attr.entity_text!r} asks the subject of 'must'")
                     attr = None
+            if attr is not None and not d.actor and _in_quote(doc, s, t.start):
+                # «Siamo pronti a negoziare», ha detto X: in quoted speech the speaker acts
+                d.actor = [attr]
+                d.explain.append(f"quoted speech: the speaker {attr.entity_text!r} is the actor")
             if attr is not None:
                 d.attribution = attr
                 d.modality = "reported"
@@ -979,6 +999,14 @@ class ModalityStage:
                                      and ph.tok_end <= t.tok_start), None)
                     if subj is not None:
                         return _merge_entities(doc, subj)
+        if _in_quote(doc, s, t.start):
+            # «...», ha dichiarato il ministro: the reporting verb and its speaker follow the quote
+            for r in range(t.tok_end, s.tok_end):
+                for f in idx.reporting.get(norms[r], ()):
+                    if _seq_at(norms, r, f):
+                        spk = next((ph for ph in phrases if r + len(f) <= ph.tok_start <= r + len(f) + 4), None)
+                        if spk is not None:
+                            return _merge_entities(doc, spk)
         return None
 
     @staticmethod
