@@ -60,3 +60,12 @@ def test_document_tallies_optional_and_violations():
     rep = evaluate_docs([doc], pipeline=None, predictions=preds)["overall"]  # type: ignore[arg-type]
     assert (rep["core"]["tp"], rep["core"]["fp"], rep["core"]["fn"]) == (1, 1, 0)  # optional match: neither
     assert rep["non_event_violations"] == 1
+
+
+def test_old_and_misspelt_plover_labels_map_to_todays_types():
+    from cronaca.adapters import plover_event
+
+    assert plover_event("DEMAND") == ("REQUEST", None)
+    assert plover_event("disapprove") == ("ACCUSE", "disapprove")
+    assert plover_event("SACTION") == ("SANCTION", None)
+    assert plover_event("ASSAULT") == ("ASSAULT", None)

@@ -22,6 +22,7 @@ OLD_PLOVER = {
     "DISAPPROVE": ("ACCUSE", "disapprove"),
     "INVESTIGATE": ("ACCUSE", "investigate"),
     "FIGHT": ("ASSAULT", None),
+    "SACTION": ("SANCTION", None),  # a typo in UniversalPetrarch's Spanish protest set (26 records)
 }
 # CAMEO roots to PLOVER (PLOVER manual table; 01 and 02 are dropped there)
 ROOT_TO_PLOVER = {
