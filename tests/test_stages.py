@@ -324,3 +324,8 @@ def test_reportive_conditional_and_participles_used_as_nouns():
 def test_in_quoted_speech_the_speaker_acts():
     doc = run("«Siamo pronti a negoziare direttamente con gli Stati Uniti», ha dichiarato ieri il ministro degli Esteri iraniano.")
     assert any(e[0] == "AGREE" and e[1] == ["IRN"] for e in ev(doc)), ev(doc)
+
+
+def test_a_promised_concession_is_an_agreement():
+    doc = run("The US Congress agreed to lift embargoes on pharmaceutical sales to Iran.", lang="en")
+    assert ev(doc) and ev(doc)[0][:3] == ("AGREE", ["USA"], ["IRN"]), ev(doc)
