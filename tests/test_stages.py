@@ -329,3 +329,10 @@ def test_in_quoted_speech_the_speaker_acts():
 def test_a_promised_concession_is_an_agreement():
     doc = run("The US Congress agreed to lift embargoes on pharmaceutical sales to Iran.", lang="en")
     assert ev(doc) and ev(doc)[0][:3] == ("AGREE", ["USA"], ["IRN"]), ev(doc)
+
+
+def test_an_announced_coercive_act_is_a_threat_but_a_pledged_one_is_not():
+    doc = run("Iraq's interim government announced that it will impose martial law in Baghdad.", lang="en")
+    assert ev(doc) and ev(doc)[0][0] == "THREATEN", ev(doc)
+    doc = run("Qatar has pledged to expel the exiled leaders of the Muslim Brotherhood.", lang="en")
+    assert not any(e[0] == "THREATEN" for e in ev(doc)), ev(doc)
