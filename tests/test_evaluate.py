@@ -69,3 +69,14 @@ def test_old_and_misspelt_plover_labels_map_to_todays_types():
     assert plover_event("disapprove") == ("ACCUSE", "disapprove")
     assert plover_event("SACTION") == ("SANCTION", None)
     assert plover_event("ASSAULT") == ("ASSAULT", None)
+
+
+def test_gsr_country_code_typos_are_read_as_iso(tmp_path):
+    import json as _json
+
+    from cronaca.adapters import plover_gsr
+
+    f = tmp_path / "gsr.json"
+    f.write_text(_json.dumps([{"id": "x1", "event": "CONSULT", "text": "Yeltsin hosted Hashimoto.",
+                               "source": [{"code": "RUS"}], "target": [{"code": "JAP"}]}]))
+    assert plover_gsr(f)[0]["events"][0]["recipient"][0]["code"] == "JPN"

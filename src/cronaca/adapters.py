@@ -67,8 +67,13 @@ def _gsr_actors(raw: Any) -> list[dict[str, Any]]:
         if isinstance(a, str):
             a = {"code": a}
         if a.get("code"):
-            out.append({"code": a["code"], "sector": a.get("sector") or None, "entity_text": a.get("actorText")})
+            code = _GSR_TYPOS.get(a["code"], a["code"])
+            out.append({"code": code, "sector": a.get("sector") or None, "entity_text": a.get("actorText")})
     return out
+
+
+# Country codes the GSR annotators mistyped (not ISO 3166-1): read as the state they mean.
+_GSR_TYPOS = {"JAP": "JPN", "ITL": "ITA", "VTN": "VNM"}
 
 
 def plover_gsr(path: Path) -> list[dict[str, Any]]:
