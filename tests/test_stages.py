@@ -336,3 +336,8 @@ def test_an_announced_coercive_act_is_a_threat_but_a_pledged_one_is_not():
     assert ev(doc) and ev(doc)[0][0] == "THREATEN", ev(doc)
     doc = run("Qatar has pledged to expel the exiled leaders of the Muslim Brotherhood.", lang="en")
     assert not any(e[0] == "THREATEN" for e in ev(doc)), ev(doc)
+
+
+def test_an_easing_is_for_the_people_of_its_place():
+    doc = run("Serbia lifted a night curfew in Montenegro on Sunday.", lang="en")
+    assert ("CONCEDE", ["SRB"], ["MNE"]) in [e[:3] for e in ev(doc)], ev(doc)

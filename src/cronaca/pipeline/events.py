@@ -926,6 +926,11 @@ class ModalityStage:
                 if code not in ("IGO", "NGO", "UNK", "WST"):
                     d.recipient = [Entity(entity_text="", code=code, sector="GOV")]
                     d.explain.append(f"recipient: none stated; the protesters' government ({code})")
+            if not d.recipient and not d.symmetric and d.actor and d.event == "CONCEDE" and d.place is not None \
+                    and d.place.code:
+                # "lifted a state of emergency in West Darfur": eased for the people of that place
+                d.recipient = [Entity(entity_text=d.place.name, code=d.place.code, sector=None)]
+                d.explain.append(f"recipient: the people of the place eased ({d.place.code})")
             if not d.recipient and not d.symmetric and d.actor and d.event in ("ASSAULT", "COERCE"):
                 # coercion with no stated target is domestic, unless the lexicon says it reaches
                 # across a border ("richiudere i valichi")
