@@ -32,3 +32,8 @@ def test_sentences_respect_abbreviations_and_paragraphs():
     ]
     assert [s.paragraph for s in sents] == [0, 0, 1]
     assert all(toks[s.tok_start].start == s.start for s in sents)
+
+
+def test_english_led_and_based_compounds_split_off_the_name():
+    toks = [t.text for t in tokenize("the US-led war and a Somalia-based group, but well-known anti-war", "en")]
+    assert toks[:4] == ["the", "US", "-", "led"] and "Somalia" in toks and "well-known" in toks and "anti-war" in toks

@@ -23,7 +23,9 @@ _EN_CLITIC = r"n['\u2019]t\b|['\u2019](?:s|re|ve|ll|d|m)\b"
 _NUMBER = r"\d+(?:[.,\u00a0\u202f]\d{3})+(?:[.,]\d+)?(?!\d)|\d+(?:[.,]\d+)?"
 _ACRONYM = r"(?:[A-Z]\.){2,}"
 _WORD = rf"{_ACRONYM}|[^\W\d_]\w*(?:[-\u2010\u2011]\w+)*"
-_WORD_EN = r"[^\W\d_]\w*?(?=n['\u2019]t\b)|" + _WORD
+# "US-led", "Somalia-based", "UN-brokered": the name is a token of its own (its state takes part)
+_EN_LED = r"[^\W\d_][\w-]*?(?=-(?:led|based|born|brokered|run|owned|headquartered)\b)"
+_WORD_EN = _EN_LED + r"|[^\W\d_]\w*?(?=n['\u2019]t\b)|" + _WORD
 
 _NUMBER_FR = r"\d{1,3}(?: \d{3})+(?:,\d+)?(?!\d)|" + _NUMBER  # "10 000 soldats"
 _TOKEN_RES: dict[str, re.Pattern[str]] = {
