@@ -341,3 +341,8 @@ def test_an_announced_coercive_act_is_a_threat_but_a_pledged_one_is_not():
 def test_an_easing_is_for_the_people_of_its_place():
     doc = run("Serbia lifted a night curfew in Montenegro on Sunday.", lang="en")
     assert ("CONCEDE", ["SRB"], ["MNE"]) in [e[:3] for e in ev(doc)], ev(doc)
+
+
+def test_police_force_with_no_stated_target_is_used_at_home():
+    doc = run("In Afghanistan la situazione resta tesa. A Tolosa, dopo 30 ore di assedio, la polizia francese ha ucciso l'attentatore.")
+    assert ("ASSAULT", ["FRA"], ["FRA"]) in [e[:3] for e in ev(doc)], ev(doc)

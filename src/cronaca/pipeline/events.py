@@ -934,7 +934,9 @@ class ModalityStage:
             if not d.recipient and not d.symmetric and d.actor and d.event in ("ASSAULT", "COERCE"):
                 # coercion with no stated target is domestic, unless the lexicon says it reaches
                 # across a border ("richiudere i valichi")
-                domestic = d.event == "COERCE" and t.role_hint != "across"
+                # police force is used at home ("ucciso dopo l'assedio della polizia francese")
+                police = all(e.sector == "COP" for e in d.actor)
+                domestic = (d.event == "COERCE" and t.role_hint != "across") or police
                 other = _other_party(doc, s, {e.code for e in d.actor}, domestic)
                 if other is not None:
                     d.recipient = [other]
