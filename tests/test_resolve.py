@@ -86,3 +86,8 @@ def test_cli_resolve_reads_lines_with_optional_dates():
 def test_a_shared_name_is_whoever_held_office_on_the_date(resolver):
     assert resolver.resolve("President Bush", lang="en", date="1990-06-01").name == "George H. W. Bush"
     assert resolver.resolve("President Bush", lang="en", date="2003-06-01").name == "George W. Bush"
+
+
+def test_italian_press_spelling_usa(resolver):
+    r = resolver.resolve("il presidente Usa", lang="it", date="2010-04-08")
+    assert (r.code, r.sector) == ("USA", "GOV") and r.name == "Barack Obama"
