@@ -346,3 +346,11 @@ def test_an_easing_is_for_the_people_of_its_place():
 def test_police_force_with_no_stated_target_is_used_at_home():
     doc = run("In Afghanistan la situazione resta tesa. A Tolosa, dopo 30 ore di assedio, la polizia francese ha ucciso l'attentatore.")
     assert ("ASSAULT", ["FRA"], ["FRA"]) in [e[:3] for e in ev(doc)], ev(doc)
+
+
+def test_a_condition_set_is_a_demand_and_its_subjunctive_is_no_fact():
+    doc = run("Gli USA avevano subordinato la rimozione della Corea del Nord dalla lista nera alla condizione "
+              "che il regime di Pyongyang avesse accettato le richieste americane.")
+    got = ev(doc)
+    assert ("REQUEST", ["USA"], ["PRK"], "asserted") in got, got
+    assert not any(e[0] == "CONCEDE" and e[3] == "asserted" for e in got), got
