@@ -354,3 +354,12 @@ def test_a_condition_set_is_a_demand_and_its_subjunctive_is_no_fact():
     got = ev(doc)
     assert ("REQUEST", ["USA"], ["PRK"], "asserted") in got, got
     assert not any(e[0] == "CONCEDE" and e[3] == "asserted" for e in got), got
+
+
+def test_english_consensus_allowing_and_pressure():
+    assert ev(run("Israel and the Palestinians reached a consensus to exchange information.", lang="en"))[0][0] == "AGREE"
+    doc = run("The Ivory Coast's Supreme Court decided to allow candidate Alassane Ouattara to participate in the elections.",
+              lang="en")
+    assert any(e[0] == "CONCEDE" for e in ev(doc)), ev(doc)
+    doc = run("Iranian authorities have been pressuring workers of a Tehran bus company to cancel the strike.", lang="en")
+    assert any(e[0] == "REQUEST" and e[1] == ["IRN"] for e in ev(doc)), ev(doc)
