@@ -275,9 +275,6 @@ def _genitive_of(doc: Document, k: int, ph: ActorPhrase) -> bool:
     return len(between) <= 2 and not any(t.norm in preps for t in between)
 
 
-# a future act after these was promised to someone, not threatened
-_PROMISES = frozenset({"pledged", "pledges", "pledge", "promised", "promises", "promise", "agreed", "agrees", "offered",
-                       "offers", "committed", "impegnato", "impegnata", "promesso", "promette", "accettato", "offerto"})
 _MILITARY = frozenset({"ASSAULT", "MOBILIZE", "COERCE", "THREATEN"})
 # prepositions of a strike's target: "bombe su Tripoli", "frappes sur", "strikes on"
 _ONTO = frozenset({"su", "sul", "sulla", "sullo", "sui", "sugli", "sulle", "sull'", "on", "upon", "sur", "sobre", "auf"})
@@ -881,12 +878,6 @@ class ModalityStage:
                 elif d.event in _TO_AGREE:
                     d.explain.append(f"future {d.event} is a promise: AGREE (PLOVER)")
                     d.event, d.mode, d.cameo = "AGREE", None, "030"
-                elif d.event in ("COERCE", "ASSAULT", "SANCTION") and not any(
-                        w in _PROMISES for w in norms[max(s.tok_start, t.tok_start - 4) : t.tok_start]):
-                    # "will impose martial law", "said they would blockade Paris": an announced
-                    # coercive act is a threat until it happens (PLOVER THREATEN; its GSR codes so)
-                    d.explain.append(f"announced future {d.event} is a threat: THREATEN")
-                    d.event, d.mode, d.cameo = "THREATEN", None, _THREAT_CAMEO.get(d.event, "130")
                 else:
                     d.modality = "future"
                     d.explain.append("future: future tense or intent cue")
