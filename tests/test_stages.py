@@ -364,3 +364,10 @@ def test_english_consensus_allowing_and_pressure():
     assert any(e[0] == "CONCEDE" for e in ev(doc)), ev(doc)
     doc = run("Iranian authorities have been pressuring workers of a Tehran bus company to cancel the strike.", lang="en")
     assert any(e[0] == "REQUEST" and e[1] == ["IRN"] for e in ev(doc)), ev(doc)
+
+
+def test_jets_of_a_state_heading_for_a_place_and_a_verb_critica():
+    doc = run("Oggi dalla base di Sigonella si sono alzati in volo sei caccia F-16 della Danimarca con destinazione Misurata.")
+    assert ("MOBILIZE", ["DNK"], ["LBY"]) in [e[:3] for e in ev(doc)], ev(doc)
+    doc = run("John McCain critica l'accordo raggiunto con la Corea del Nord.", pub="2008-10-12")
+    assert any(e[0] == "ACCUSE" and e[1] == ["USA"] for e in ev(doc)), ev(doc)

@@ -275,6 +275,7 @@ def _genitive_of(doc: Document, k: int, ph: ActorPhrase) -> bool:
     return len(between) <= 2 and not any(t.norm in preps for t in between)
 
 
+_HEADING = frozenset({"destinazione", "verso", "towards", "toward", "destination", "bound", "vers", "hacia", "richtung"})
 _MILITARY = frozenset({"ASSAULT", "MOBILIZE", "COERCE", "THREATEN"})
 # prepositions of a strike's target: "bombe su Tripoli", "frappes sur", "strikes on"
 _ONTO = frozenset({"su", "sul", "sulla", "sullo", "sui", "sugli", "sulle", "sull'", "on", "upon", "sur", "sobre", "auf"})
@@ -674,6 +675,14 @@ class RoleStage:
                 d.explain.append(f"sign: other party from the place of signing ({d.place.code})")
             if len({e.code for e in parties}) >= 2:
                 d.actor, d.recipient, d.symmetric = parties, [], True
+        if t.event == "MOBILIZE" and not d.recipient and d.actor:
+            # "sei caccia F-16 della Danimarca con destinazione Misurata": heading for a place
+            heading = next((pm for pm in places if pm.place.code and pm.tok_start > t.tok_start
+                            and any(doc.tokens[k].norm in _HEADING
+                                    for k in range(max(s.tok_start, pm.tok_start - 3), pm.tok_start))), None)
+            if heading is not None and heading.place.code and heading.place.code not in {e.code for e in d.actor}:
+                d.recipient = [Entity(entity_text=heading.place.name, code=heading.place.code, sector=None)]
+                d.explain.append(f"recipient: the destination's state ({heading.place.code})")
         if hint == "favour" and not d.recipient:
             # "a favore della pacificazione di Grecia e Macedonia si erano espresse...": whoever
             # the support is for, named after "a favore"

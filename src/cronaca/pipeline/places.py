@@ -83,8 +83,9 @@ def part_of_longer_name(doc: Document, i: int, s0: int,
         spans = [(m.tok_start, m.tok_end) for m in doc.mentions]
     covered = any(a <= j < b for a, b in spans)
     # a capitalised content word right before, not at the start of the sentence: "Forza Italia", "Centro Italia"
+    # (a code with digits, "caccia F-16 della Danimarca", is no name: the state is the owner)
     return prev.is_upper_initial and prev.text[:1].isalpha() and prev.norm not in function and not covered \
-        and j > s0 and toks[j].text.lower() != toks[j].text.upper()
+        and j > s0 and toks[j].text.lower() != toks[j].text.upper() and not any(ch.isdigit() for ch in prev.text)
 
 
 _REGION_BEFORE = frozenset({"regione", "provincia", "oblast", "oblast'", "région", "región", "region",
