@@ -371,3 +371,9 @@ def test_jets_of_a_state_heading_for_a_place_and_a_verb_critica():
     assert ("MOBILIZE", ["DNK"], ["LBY"]) in [e[:3] for e in ev(doc)], ev(doc)
     doc = run("John McCain critica l'accordo raggiunto con la Corea del Nord.", pub="2008-10-12")
     assert any(e[0] == "ACCUSE" and e[1] == ["USA"] for e in ev(doc)), ev(doc)
+
+
+def test_a_protest_purpose_clause_means_the_protest_happened():
+    doc = run("Unos cincuenta presos se amotinaron el jueves en una cárcel de Belfast para protestar por el hacinamiento.",
+              lang="es", require_actor=False)
+    assert any(e[0] == "PROTEST" for e in ev(doc)), ev(doc)

@@ -275,6 +275,7 @@ def _genitive_of(doc: Document, k: int, ph: ActorPhrase) -> bool:
     return len(between) <= 2 and not any(t.norm in preps for t in between)
 
 
+_PURPOSE = frozenset({"para", "per", "pour", "to", "um"})
 _HEADING = frozenset({"destinazione", "verso", "towards", "toward", "destination", "bound", "vers", "hacia", "richtung"})
 _MILITARY = frozenset({"ASSAULT", "MOBILIZE", "COERCE", "THREATEN"})
 # prepositions of a strike's target: "bombe su Tripoli", "frappes sur", "strikes on"
@@ -868,7 +869,11 @@ class ModalityStage:
             # --- modality
             window = norms[max(left, t.tok_start - 4) : t.tok_start]
             # "ha costretto Israele a richiudere i valichi": a completed coercion says it happened
-            if t.tense == "inf" and _find_seq(norms, max(s.tok_start, t.tok_start - 4), t.tok_start, fut_cues) is None \
+            # "desfilaron para protestar", "hanno sfilato per protestare": a protest's purpose clause
+            # says the protest took place
+            purpose = t.event == "PROTEST" and t.tok_start > s.tok_start and norms[t.tok_start - 1] in _PURPOSE
+            if t.tense == "inf" and not purpose \
+                    and _find_seq(norms, max(s.tok_start, t.tok_start - 4), t.tok_start, fut_cues) is None \
                     and not any(w in hyp for w in norms[left : t.tok_start]) \
                     and not any(w in causatives for w in norms[max(s.tok_start, t.tok_start - 6) : t.tok_start]):
                 d.drop = d.drop or "infinitive without a statement that it happened"
