@@ -377,3 +377,10 @@ def test_a_protest_purpose_clause_means_the_protest_happened():
     doc = run("Unos cincuenta presos se amotinaron el jueves en una cárcel de Belfast para protestar por el hacinamiento.",
               lang="es", require_actor=False)
     assert any(e[0] == "PROTEST" for e in ev(doc)), ev(doc)
+
+
+def test_spanish_marches_riots_and_road_blocks():
+    doc = run("Unas 40.000 personas desfilaron por la noche en el centro de Belgrado.", lang="es", require_actor=False)
+    assert any(e[0] == "PROTEST" for e in ev(doc)), ev(doc)
+    doc = run("Reservistas del ejército yugoslavo bloqueaban este jueves rutas en Serbia.", lang="es", require_actor=False)
+    assert any(e[0] == "PROTEST" for e in ev(doc)), ev(doc)
