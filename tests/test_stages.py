@@ -384,3 +384,8 @@ def test_spanish_marches_riots_and_road_blocks():
     assert any(e[0] == "PROTEST" for e in ev(doc)), ev(doc)
     doc = run("Reservistas del ejército yugoslavo bloqueaban este jueves rutas en Serbia.", lang="es", require_actor=False)
     assert any(e[0] == "PROTEST" for e in ev(doc)), ev(doc)
+
+
+def test_seeking_refuge_asks_the_host_state():
+    doc = run("Some 800,000 Iraqi Kurds sought refuge in Germany last month.", lang="en")
+    assert ("REQUEST", ["IRQ"], ["DEU"], "asserted") in ev(doc), ev(doc)
