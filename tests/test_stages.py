@@ -389,3 +389,8 @@ def test_spanish_marches_riots_and_road_blocks():
 def test_seeking_refuge_asks_the_host_state():
     doc = run("Some 800,000 Iraqi Kurds sought refuge in Germany last month.", lang="en")
     assert ("REQUEST", ["IRQ"], ["DEU"], "asserted") in ev(doc), ev(doc)
+
+
+def test_judging_an_event_judges_whoever_did_it():
+    doc = run("Francia e Stati Uniti hanno bombardato la Libia. La Lega Araba ha criticato i bombardamenti.")
+    assert ("ACCUSE", ["IGO"], ["FRA", "USA"]) in [e[:3] for e in ev(doc)], ev(doc)

@@ -282,6 +282,31 @@ _MILITARY = frozenset({"ASSAULT", "MOBILIZE", "COERCE", "THREATEN"})
 _ONTO = frozenset({"su", "sul", "sulla", "sullo", "sui", "sugli", "sulle", "sull'", "on", "upon", "sur", "sobre", "auf"})
 
 
+def _judged_events(doc: Document, drafts: list[Draft]) -> None:
+    """"La Lega Araba ha criticato i bombardamenti": judging an event judges whoever did it.
+
+    When an accusation, rejection, demand or praise has no recipient and its object is an
+    event noun, the recipient is that event's actor: read in the same sentence, else the
+    latest earlier event of the same type by someone else."""
+    for k, d in enumerate(drafts):
+        t = d.trigger
+        if d.recipient or d.symmetric or not d.actor or t.nominal \
+                or d.event not in ("ACCUSE", "REJECT", "REQUEST", "SUPPORT"):
+            continue
+        obj = next((x for x in drafts if x.trigger.nominal and x.trigger.sentence == t.sentence
+                    and 1 <= x.trigger.tok_start - t.tok_end <= 3), None)
+        if obj is None:
+            continue
+        mine = {e.code for e in d.actor}
+        source = obj if obj.actor and not {e.code for e in obj.actor} <= mine else next(
+            (x for x in reversed(drafts[:k]) if x.event == obj.event and x.actor and not x.drop
+             and x.trigger.sentence < t.sentence and not {e.code for e in x.actor} <= mine), None)
+        if source is not None:
+            d.recipient = [e for e in source.actor if e.code not in mine]
+            d.explain.append(f"recipient: whoever did the {doc.text[obj.trigger.start:obj.trigger.end]!r} "
+                             f"({', '.join(sorted({e.code for e in d.recipient}))})")
+
+
 def _coalitions(doc: Document, drafts: list[Draft]) -> None:
     """"La coalizione", "the allies": the group of states that has been doing the fighting.
 
@@ -400,6 +425,7 @@ class RoleStage:
             if subj:
                 topic[s.paragraph] = subj[0]
         _coalitions(doc, drafts)
+        _judged_events(doc, drafts)
         doc.drafts = drafts
 
     def _draft(self, doc: Document, p: Pack, s: Sentence, t: Trigger, phrases: list[ActorPhrase],
