@@ -394,3 +394,8 @@ def test_seeking_refuge_asks_the_host_state():
 def test_judging_an_event_judges_whoever_did_it():
     doc = run("Francia e Stati Uniti hanno bombardato la Libia. La Lega Araba ha criticato i bombardamenti.")
     assert ("ACCUSE", ["IGO"], ["FRA", "USA"]) in [e[:3] for e in ev(doc)], ev(doc)
+
+
+def test_ratifying_a_bilateral_agreement_names_the_other_party():
+    doc = run("La Macedonia ha approvato la legge sul nome. Anche la Grecia ratifica l'accordo bilaterale con Skopje.")
+    assert any(e[0] == "SUPPORT" and e[1] == ["GRC"] and e[2] == ["MKD"] for e in ev(doc)), ev(doc)

@@ -689,6 +689,13 @@ class RoleStage:
             # ratifying or approving is one party's act: the partner is the recipient
             if not d.recipient and d.place is not None and d.place.code and d.place.code not in {e.code for e in d.actor}:
                 d.recipient = [Entity(entity_text=d.place.name, code=d.place.code, sector="GOV")]
+            if not d.recipient and d.actor and any(w.norm in ("bilaterale", "bilateral", "bilatéral", "bilatérale")
+                                                   for w in doc.tokens[t.tok_end : min(right, t.tok_end + 5)]):
+                # "ratifica l'accordo bilaterale": the other party is the state the article is also about
+                other = _other_party(doc, s, {e.code for e in d.actor}, False)
+                if other is not None:
+                    d.recipient = [other]
+                    d.explain.append(f"recipient: the bilateral agreement's other party ({other.code})")
             hint = "ratify"
         if hint == "sign":
             parties = list(d.actor)
