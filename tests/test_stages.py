@@ -399,3 +399,8 @@ def test_judging_an_event_judges_whoever_did_it():
 def test_ratifying_a_bilateral_agreement_names_the_other_party():
     doc = run("La Macedonia ha approvato la legge sul nome. Anche la Grecia ratifica l'accordo bilaterale con Skopje.")
     assert any(e[0] == "SUPPORT" and e[1] == ["GRC"] and e[2] == ["MKD"] for e in ev(doc)), ev(doc)
+
+
+def test_a_conviction_of_unnamed_locals_is_domestic():
+    doc = run("Due uomini di San Possidonio sono stati condannati a un anno e 2 mesi di reclusione.")
+    assert ("SANCTION", ["ITA"], ["ITA"]) in [e[:3] for e in ev(doc)], ev(doc)

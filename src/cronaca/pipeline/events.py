@@ -580,6 +580,9 @@ class RoleStage:
                 where = where or _dominant_state(doc)
             if (t.event == "COERCE" or judicial) and where:
                 d.actor = [Entity(entity_text="", code=where, sector="COP" if t.event == "COERCE" else "JUD")]
+                if judicial and recipient is None:
+                    # "due uomini di San Possidonio sono stati condannati": people of the place
+                    d.recipient = [Entity(entity_text="", code=where, sector=None)]
             else:
                 d.actor = [Entity(entity_text="", code="UNK", sector=None)]
         if hint == "evoke" and not passive:
