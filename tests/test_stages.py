@@ -404,3 +404,8 @@ def test_ratifying_a_bilateral_agreement_names_the_other_party():
 def test_a_conviction_of_unnamed_locals_is_domestic():
     doc = run("Due uomini di San Possidonio sono stati condannati a un anno e 2 mesi di reclusione.")
     assert ("SANCTION", ["ITA"], ["ITA"]) in [e[:3] for e in ev(doc)], ev(doc)
+
+
+def test_the_accused_named_earlier_in_the_sentence():
+    doc = run("L'uomo, un 26enne originario della Romania ma residente a Castelfranco Emilia, è accusato di furto aggravato.")
+    assert ("ACCUSE", ["ITA"], ["ROU"]) in [e[:3] for e in ev(doc)], ev(doc)

@@ -581,8 +581,11 @@ class RoleStage:
             if (t.event == "COERCE" or judicial) and where:
                 d.actor = [Entity(entity_text="", code=where, sector="COP" if t.event == "COERCE" else "JUD")]
                 if judicial and recipient is None:
-                    # "due uomini di San Possidonio sono stati condannati": people of the place
-                    d.recipient = [Entity(entity_text="", code=where, sector=None)]
+                    # the accused named earlier in the sentence ("L'uomo, un 26enne originario della
+                    # Romania ma residente a ..., è accusato"), else the people of the place
+                    named = self._nearest_subject([ph for ph in phrases if ph.tok_end <= t.tok_start], p)
+                    d.recipient = list(named.entities) if named is not None \
+                        else [Entity(entity_text="", code=where, sector=None)]
             else:
                 d.actor = [Entity(entity_text="", code="UNK", sector=None)]
         if hint == "evoke" and not passive:
