@@ -40,6 +40,9 @@ class Office:
     start: str | None  # ISO date, inclusive
     end: str | None  # ISO date, exclusive
 
+    def holds(self, date: str) -> bool:
+        return (self.start is None or self.start <= date) and (self.end is None or date < self.end)
+
 
 @dataclass(frozen=True)
 class KBEntry:
@@ -62,7 +65,7 @@ class KBEntry:
             return self.code, self.sector, self.kind
         if date:
             for o in self.offices:
-                if (o.start is None or o.start <= date) and (o.end is None or date < o.end):
+                if o.holds(date):
                     return o.code, o.sector, f"{o.role} {o.start or ''}..{o.end or ''}"
             if self.otherwise:
                 return self.otherwise[0], self.otherwise[1], f"no office on {date}"

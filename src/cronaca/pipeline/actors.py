@@ -9,6 +9,7 @@ gives the country, and the function words between them ("di", "della", ",",
 from __future__ import annotations
 
 import itertools
+from functools import cache
 from typing import Any
 
 from ..kb import KBEntry
@@ -24,6 +25,14 @@ _QUANTIFIERS = frozenset({"alcuni", "alcune", "molti", "molte", "numerosi", "num
                           "varios", "varias", "muchos", "miles", "cientos", "decenas", "altri", "altre", "tutti"})
 _COORD = frozenset({"e", "ed", "and", "et", "y", "und", "i"})
 _SOURCE_WORDS = frozenset({"secondo", "according", "selon", "según", "segun", "laut", "stando", "citando", "d'après"})
+
+
+@cache
+def prepositions(lang: str) -> frozenset[str]:
+    """Every preposition the pack lists, whatever role it marks."""
+    p = pack(lang)
+    return (p.words("agent_preps") | p.words("recipient_preps") | p.words("locative_preps")
+            | p.words("genitive_preps") | p.words("symmetric_preps") | p.words("other_preps"))
 
 
 def _event_date(doc: Document) -> str | None:
@@ -77,7 +86,7 @@ def _best_on(forms: tuple[Any, ...], date: str | None) -> Any:
     cands = [first, *people]
     if date is not None:
         for f in cands:
-            if any((o.start is None or o.start <= date) and (o.end is None or date < o.end) for o in f.entry.offices):
+            if any(o.holds(date) for o in f.entry.offices):
                 return f
     # nobody in office then (or no date): the one whose most recent office began last before it
     def last_start(f: Any) -> str:
@@ -172,10 +181,7 @@ class PhraseStage:
         glue = p.words("phrase_glue")
         list_glue = p.words("list_glue")
         role_glue = p.words("role_glue")
-        preps = (
-            p.words("agent_preps") | p.words("recipient_preps") | p.words("locative_preps")
-            | p.words("genitive_preps") | p.words("symmetric_preps") | p.words("other_preps")
-        )
+        preps = prepositions(doc.lang)
         articles = glue - p.words("genitive_preps")
         phrases: list[ActorPhrase] = []
         by_sent: dict[int, list[Mention]] = {}

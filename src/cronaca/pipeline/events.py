@@ -33,6 +33,7 @@ from ..model import (
 )
 from ..ontology import goldstein, quad_class
 from ..text import phrase_norms
+from .actors import _collectives, _dominant_state, prepositions
 
 # Events that need someone on the receiving end, unless symmetric (PLOVER manual).
 _NEEDS_RECIPIENT = {"AID", "COOPERATE", "SANCTION", "CONSULT", "REQUEST", "THREATEN"}
@@ -254,20 +255,11 @@ def _function_words(lang: str) -> frozenset[str]:
     return frozenset(out)
 
 
-@cache
-def _preps(lang: str) -> frozenset[str]:
-    p = pack(lang)
-    out: set[str] = set()
-    for k in ("other_preps", "locative_preps", "recipient_preps", "agent_preps", "genitive_preps", "symmetric_preps"):
-        out |= p.words(k)
-    return frozenset(out)
-
-
 def _genitive_of(doc: Document, k: int, ph: ActorPhrase) -> bool:
     """Does the genitive phrase ``ph`` hang on the word group that starts at token k? It does
     when no other preposition comes between: "l'appello dei giornalisti" and "assaltavano il
     Bunker di Gheddafi", but not "un appello alla liberazione dei giornalisti"."""
-    preps = _preps(doc.lang)
+    preps = prepositions(doc.lang)
     between = doc.tokens[k : ph.tok_start]
     # the last word(s) before the phrase are its own preposition and article
     while between and (between[-1].norm in preps or between[-1].norm in pack(doc.lang).words("phrase_glue")):
@@ -313,8 +305,6 @@ def _coalitions(doc: Document, drafts: list[Draft]) -> None:
     Phrase coreference links a collective role to the latest group of states named before
     it, which may be any list ("si sono astenuti Brasile, Russia, India..."); once events are
     read, the better antecedent is the latest group that acted militarily."""
-    from .actors import _collectives
-
     collectives = _collectives(doc.lang)
     group: list[Entity] | None = None
     for d in drafts:
@@ -575,8 +565,6 @@ class RoleStage:
             where = next((pm.place.code for pm in here if pm.place.precision != "country"),
                          here[0].place.code if here else None)
             if judicial:
-                from .actors import _dominant_state
-
                 where = where or _dominant_state(doc)
             if (t.event == "COERCE" or judicial) and where:
                 d.actor = [Entity(entity_text="", code=where, sector="COP" if t.event == "COERCE" else "JUD")]
