@@ -409,3 +409,17 @@ def test_a_conviction_of_unnamed_locals_is_domestic():
 def test_the_accused_named_earlier_in_the_sentence():
     doc = run("L'uomo, un 26enne originario della Romania ma residente a Castelfranco Emilia, è accusato di furto aggravato.")
     assert ("ACCUSE", ["ITA"], ["ROU"]) in [e[:3] for e in ev(doc)], ev(doc)
+
+
+def test_a_titled_stranger_belongs_to_the_one_state_of_the_sentence():
+    doc = run("Judge Alejandro Rivera opened fraud investigations against 28 Chilean government officials.", lang="en")
+    assert ("ACCUSE", ["CHL"], ["CHL"]) in [e[:3] for e in ev(doc)], ev(doc)
+    # with two states in sight, nobody can say whose judge it is
+    doc = run("Judge Alejandro Rivera opened investigations against Chilean and Peruvian officials.", lang="en")
+    assert not [e for e in ev(doc) if e[0] == "ACCUSE"], ev(doc)
+
+
+def test_a_closed_crossing_with_no_target_reaches_the_region_named_in_the_sentence():
+    doc = run("La Siria e la Turchia trattano. La tregua richiesta dall'Egitto nella Striscia di Gaza non è durata, "
+              "obbligando Israele a richiudere tutti i valichi.")
+    assert ("COERCE", ["ISR"], ["PSE"]) in [e[:3] for e in ev(doc)], ev(doc)

@@ -227,14 +227,16 @@ def _corefer(doc: Document, g: list[Mention], previous: list[ActorPhrase], artic
     i = g[0].tok_start - 1
     definite = articles | _fused_articles(doc.lang)
     counted = i >= 1 and toks[i].norm in ("di", "de", "of") and toks[i - 1].norm in _QUANTIFIERS | {"thousands", "hundreds", "dozens"}
-    if i < 0 or (toks[i].norm not in definite and not counted):
-        return None  # only definite ("i ribelli") or counted ("migliaia di manifestanti") groups
+    titled = _titled_unknown(doc, g[-1])
+    if not titled and (i < 0 or (toks[i].norm not in definite and not counted)):
+        return None  # only definite ("i ribelli"), counted ("migliaia di manifestanti") or titled groups
     role = g[0]
     sector = role.entity.sector
     collective = tuple(t.norm for t in toks[role.tok_start : role.tok_end]) in _collectives(doc.lang)
     ents: tuple[Entity, ...] = ()
     why = ""
-    for ph in reversed(previous):
+    for ph in ([] if titled else reversed(previous)):
+        # a titled stranger ("President Abdelaziz Bouteflicka") is someone new, not an earlier actor
         if sent - ph.sentence > 10:
             break
         if collective and len(ph.codes) >= 2 and ph.sentence != sent:
@@ -259,6 +261,16 @@ def _corefer(doc: Document, g: list[Mention], previous: list[ActorPhrase], artic
         if place is not None and place.place.code:
             ents = (Entity(entity_text=doc.text[role.start:role.end], code=place.place.code, sector=sector),)
             why = f"{doc.text[role.start:role.end]!r} of {place.place.name} ({place.place.code})"
+    if titled:
+        # a titled stranger belongs to the one state its sentence names ("President Bouteflicka
+        # ... in Algiers"); with none or several in sight, nobody can say
+        here = {m.entity.code for m in doc.mentions if m.sentence == sent and m.kind in ("name", "adj", "seat")}
+        here |= {pm.place.code for pm in doc.places if pm.sentence == sent and pm.place.code}
+        states = sorted(c for c in here if c and c not in ("WST", "IGO", "UNK", "NGO"))
+        if len(states) != 1:
+            return None
+        ents = (Entity(entity_text=doc.text[role.start:role.end], code=states[0], sector=sector),)
+        why = f"{doc.text[role.start:role.end]!r}, titled, of the one state its sentence names ({states[0]})"
     if not ents and not collective and sector in ("GOV", "MIL", "COP", "JUD", "LEG", "REB", "OPP", "CVL",
                                                    "LAB", "AGR", "REF", "UAF", "CRM"):
         code = _dominant_state(doc)
@@ -273,6 +285,19 @@ def _corefer(doc: Document, g: list[Mention], previous: list[ActorPhrase], artic
     prep = toks[j].norm if j >= 0 and toks[j].norm in preps else None
     return ActorPhrase(start=g[0].start, end=g[-1].end, tok_start=g[0].tok_start, tok_end=g[-1].tok_end,
                        sentence=sent, entities=ents, kinds=frozenset({"role"}), prep=prep, why=why)
+
+
+def _titled_unknown(doc: Document, role: Mention) -> bool:
+    """"Judge Alejandro Rivera", "il giudice Mario Rossi": a title before a capitalised name the
+    knowledge base does not know. The title still says who acts (a judge, a president); the state
+    is the one the article is about."""
+    k = role.tok_end
+    if k >= doc.sentences[role.sentence].tok_end:
+        return False
+    a = doc.tokens[k]
+    if not (a.is_upper_initial and a.text.isalpha() and len(a.text) > 1 and not a.text.isupper()):
+        return False
+    return not any(m.tok_start <= k < m.tok_end for m in doc.mentions if m.sentence == role.sentence)
 
 
 def _fused_articles(lang: str) -> frozenset[str]:

@@ -1085,6 +1085,11 @@ def _other_party(doc: Document, s: Sentence, actor_codes: set[str], domestic: bo
     if domestic:
         code = next(iter(actor_codes)) if len(actor_codes) == 1 else None
         return Entity(entity_text="", code=code, sector=None) if code and code not in ("IGO", "UNK") else None
+    # "richiudere i valichi ... nella Striscia di Gaza": a foreign town or region of the sentence first
+    here = [pm.place.code for pm in doc.places if pm.sentence == s.index and pm.place.code
+            and pm.place.precision != "country" and pm.place.code not in actor_codes and pm.place.code not in ("IGO", "WST", "UNK", "NGO")]
+    if len(set(here)) == 1:
+        return Entity(entity_text="", code=here[0], sector=None)
     for scope in ("paragraph", "article"):
         c: Counter[str] = Counter()
         for m in doc.mentions:
