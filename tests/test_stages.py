@@ -423,3 +423,10 @@ def test_a_closed_crossing_with_no_target_reaches_the_region_named_in_the_senten
     doc = run("La Siria e la Turchia trattano. La tregua richiesta dall'Egitto nella Striscia di Gaza non è durata, "
               "obbligando Israele a richiudere tutti i valichi.")
     assert ("COERCE", ["ISR"], ["PSE"]) in [e[:3] for e in ev(doc)], ev(doc)
+
+
+def test_guerrillas_however_spelt_and_a_support_verb_engage_in():
+    doc = run("Serb forces were engaged in ethnic cleansing in Montenegro.", lang="en")
+    assert any(e[0] == "ASSAULT" and e[1] == ["SRB"] for e in ev(doc)), ev(doc)
+    doc = run("Afghan guerillas attacked a government convoy near Kabul.", lang="en")
+    assert any(e[0] == "ASSAULT" and e[1] == ["AFG"] for e in ev(doc)), ev(doc)
