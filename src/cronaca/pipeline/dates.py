@@ -52,6 +52,10 @@ class _Rules:
     month_range: re.Pattern[str] | None
 
 
+
+#: season words that are also common verb forms (French "été" = "been")
+_AUX_LIKE = frozenset({"été"})
+
 def _alt(words: list[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
@@ -253,6 +257,24 @@ def find_dates(text: str, lang: str, pub_date: str | None) -> list[tuple[int, in
     for mt in (r.month_year.finditer(text) if has_month else ()):
         mo, y = r.months[mt[1].casefold()], int(mt[2])
         add(mt.start(), mt.end(), f"{y:04d}-{mo:02d}-01", "month", "explicit")
+    # seasons before bare years: "à l'automne 2024" is one date, not the year alone
+    if r.season is not None and _has(low, kw["seasons"]):
+        for mt in r.season.finditer(text):
+            word = mt[2].casefold()
+            if word in _AUX_LIKE and not mt[1] and not text[max(0, mt.start() - 4) : mt.start()].casefold().endswith(
+                    ("l'", "l\u2019", "en ", "cet ", "d'", "d\u2019")):
+                continue  # "avaient été envoyés": a participle, not the summer
+            code = r.seasons[word]
+            month = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}[code]
+            if mt[3]:
+                y = int(mt[3])
+            elif pub is not None:
+                mark = (mt[1] or "").casefold()
+                y = pub.year - (1 if mark in r.past_marks or (not mark and month > pub.month + 2) else 0)
+                y += 1 if mark in r.next_marks else 0
+            else:
+                continue
+            add(mt.start(), mt.end(), f"{y:04d}-{month:02d}-01", "season", "explicit" if mt[3] else "relative")
     for mt in r.year.finditer(text):
         marker = text[mt.start() : mt.start(1)].strip().casefold()
         if marker.split()[0] in r.since_words:
@@ -277,19 +299,6 @@ def find_dates(text: str, lang: str, pub_date: str | None) -> list[tuple[int, in
         if re.match(r"\s*(%|per|euro|dollar|km|people|persone|soldat|troops|truppe|morti|metri|tonn)", after):
             continue
         add(mt.start(1), mt.end(1), f"{y:04d}-01-01", "year", "explicit")
-    if r.season is not None and _has(low, kw["seasons"]):
-        for mt in r.season.finditer(text):
-            code = r.seasons[mt[2].casefold()]
-            month = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}[code]
-            if mt[3]:
-                y = int(mt[3])
-            elif pub is not None:
-                mark = (mt[1] or "").casefold()
-                y = pub.year - (1 if mark in r.past_marks or (not mark and month > pub.month + 2) else 0)
-                y += 1 if mark in r.next_marks else 0
-            else:
-                continue
-            add(mt.start(), mt.end(), f"{y:04d}-{month:02d}-01", "season", "explicit" if mt[3] else "relative")
     if pub is not None:
         if r.present is not None:
             for mt in r.present.finditer(text):

@@ -90,6 +90,9 @@ def _find_seq(norms: list[str], lo: int, hi: int, seqs: tuple[tuple[str, ...], .
     return None
 
 
+#: a past infinitive's auxiliary ("avoir envoyé", "aver inviato", "haber enviado", "having sent")
+_ANTERIOR_AUX = frozenset({"avoir", "aver", "avere", "haber", "having"})
+
 class TriggerStage:
     name = "triggers"
     requires = ("tokens", "sentences")
@@ -166,6 +169,7 @@ class Draft:
     place: Place | None = None
     date: DateRef | None = None
     date_inherited: bool = False
+    undated: bool = False  # only "on or before" a date is known: no date, rather than a wrong one
     attribution: Entity | None = None
     modality: str = "asserted"
     quantity: Quantity | None = None
@@ -924,9 +928,15 @@ class ModalityStage:
                     d.explain.append("future: future tense or intent cue")
             # --- date: the clause's own, else the sentence's, else the paragraph's narrative time
             d.date = self._date(doc, s, t, left, right)
-            if d.date is not None:
+            if d.date is not None and t.tok_start > s.tok_start and d.date.end <= t.start \
+                    and doc.tokens[t.tok_start - 1].norm in _ANTERIOR_AUX:
+                # "a reconnu le 28 avril 2025 avoir envoyé des troupes": the date is the
+                # admission's; the sending came before it, when the sentence does not say
+                d.explain.append(f"date: {d.date.text!r} dates the reporting verb; the act came before it")
+                d.date, d.undated = None, True
+            elif d.date is not None:
                 d.explain.append(f"date: {d.date.text!r} -> {d.date.value} ({d.date.precision}, {d.date.basis})")
-            else:
+            elif not d.undated:
                 earlier = [x for x in doc.dates if x.value and x.sentence < s.index
                            and doc.sentences[x.sentence].paragraph == s.paragraph]
                 following = [x for x in doc.dates if x.value and x.sentence == s.index + 1
@@ -1232,7 +1242,7 @@ class AssembleStage:
                 prec = "day"
             elif prec == "century":
                 date_value, prec = None, "unknown"
-        elif doc.pub_date:
+        elif doc.pub_date and not d.undated:
             date_value, prec, basis = doc.pub_date[:10], "day", "publication"
             d.explain.append("date: publication date (fallback)")
         modality = d.modality

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model import Article, Event
+from ..monitor import stories
 from ..ontology import plover_score
 
 
@@ -60,8 +61,11 @@ class EventFilter:
 class Store:
     """A cronaca store. Use as a context manager; one writer at a time, readers any time."""
 
-    def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
+    def __init__(self, path: str | Path, *, readonly: bool = False, merge_stories: bool = True) -> None:
         self.path = Path(path).expanduser()
+        #: merge new reports into story-events as they are written (off for bulk loads
+        #: that call `rebuild_stories` once at the end)
+        self.merge_stories = merge_stories
         if readonly and not self.path.exists():
             raise StoreError(f"no store at {self.path} (run 'cronaca ingest' first, or pass --store)")
         if not readonly:
@@ -135,6 +139,8 @@ class Store:
         """
         c = self.conn
         n = 0
+        new_ids: list[str] = []
+        orphaned: list[str] = []
         c.execute("BEGIN IMMEDIATE")
         try:
             for art, events in results:
@@ -142,6 +148,9 @@ class Store:
                 if row is not None:
                     if row[0] == kb_version:
                         continue
+                    orphaned += [r[0] for r in c.execute(
+                        "SELECT DISTINCT story_id FROM story_reports WHERE event_id IN "
+                        "(SELECT id FROM events WHERE article_id = ?)", (art.id,))]
                     c.execute("DELETE FROM articles WHERE id = ?", (art.id,))
                 c.execute(
                     "INSERT INTO articles (id, doc_id, text, lang, title, url, outlet, pub_date, source, "
@@ -151,7 +160,12 @@ class Store:
                 )
                 for ev in events:
                     self._insert_event(ev)
+                    new_ids.append(ev.id)
                     n += 1
+            if orphaned:
+                stories.unlink_and_rebuild(c, orphaned)
+            if self.merge_stories:
+                stories.merge_events(c, list(dict.fromkeys(new_ids)))
             for source, reason in errors:
                 c.execute("INSERT INTO errors (source, reason, at) VALUES (?,?,?)", (source, reason, _now()))
             c.execute("COMMIT")
@@ -252,12 +266,89 @@ class Store:
             p["items"].append(json.loads(r["record"]))
         return list(periods.values())
 
+    # ------------------------------------------------------------------ stories
+    def rebuild_stories(self) -> int:
+        """Merge every stored report again from scratch (after a bulk load or a change of rules)."""
+        c = self.conn
+        c.execute("BEGIN IMMEDIATE")
+        try:
+            n = stories.rebuild_all(c)
+            c.execute("COMMIT")
+        except BaseException:
+            c.execute("ROLLBACK")
+            raise
+        return n
+
+    def stories(self, f: EventFilter = EventFilter(), *, min_sources: int = 1,
+                reports: bool = True) -> list[dict[str, Any]]:
+        """Story-events, filtered like events; each with its reports (event ids, documents, evidence)."""
+        sql = ["SELECT s.* FROM stories s WHERE s.n_sources >= ?"]
+        args: list[Any] = [min_sources]
+        if f.actor:
+            sql.append("AND s.id IN (SELECT story_id FROM story_keys WHERE a = ? AND b = '*')")
+            args.append(f.actor.upper())
+        if f.recipient:
+            sql.append("AND s.id IN (SELECT story_id FROM story_dyads WHERE b = ?)")
+            args.append(f.recipient.upper())
+        if f.type:
+            sql.append("AND s.event = ?")
+            args.append(f.type.upper())
+        if f.since:
+            sql.append("AND s.date >= ?")
+            args.append(f.since)
+        if f.until:
+            sql.append("AND s.date <= ?")
+            args.append(f.until)
+        if f.doc_id:
+            sql.append("AND s.id IN (SELECT r.story_id FROM story_reports r JOIN events e ON e.id = r.event_id "
+                       "WHERE e.doc_id = ?)")
+            args.append(f.doc_id)
+        sql.append("ORDER BY s.date IS NULL, s.date, s.id")
+        if f.limit:
+            sql.append("LIMIT ?")
+            args.append(int(f.limit))
+        out = [story_json(r) for r in self.conn.execute(" ".join(sql), args)]
+        if reports:
+            for st in out:
+                st["reports"] = self.story_reports(st["id"])
+        return out
+
+    def story_reports(self, story_id: str) -> list[dict[str, Any]]:
+        rows = self.conn.execute(
+            "SELECT e.id, e.doc_id, e.lang, a.outlet, a.url, a.pub_date, e.date, e.modality, e.attr_code, "
+            "e.confidence, e.start, e.\"end\", json_extract(e.record, '$.text_info.evidence') AS evidence "
+            "FROM story_reports r JOIN events e ON e.id = r.event_id JOIN articles a ON a.id = e.article_id "
+            "WHERE r.story_id = ? ORDER BY a.pub_date IS NULL, a.pub_date, e.doc_id, e.start", (story_id,))
+        return [{"event_id": r[0], "doc_id": r[1], "language": r[2], "outlet": r[3], "url": r[4], "pub_date": r[5],
+                 "date": r[6], "modality": r[7], "attribution": r[8], "confidence": r[9], "start": r[10],
+                 "end": r[11], "evidence": r[12]} for r in rows]
+
     def errors(self) -> list[dict[str, Any]]:
         return [dict(r) for r in self.conn.execute("SELECT source, reason, at FROM errors ORDER BY id")]
 
     def article(self, doc_id: str) -> dict[str, Any] | None:
         r = self.conn.execute("SELECT * FROM articles WHERE doc_id = ? OR id = ?", (doc_id, doc_id)).fetchone()
         return dict(r) if r else None
+
+
+def story_json(r: sqlite3.Row) -> dict[str, Any]:
+    """A stories row as the record users see (the merge state stays internal)."""
+    state = json.loads(r["state"])
+    disagreements = {k: v for k, v in (("mode", state["modes"]), ("cameo", state["cameos"]),
+                                       ("date", state["dates"]), ("place", state["places"]),
+                                       ("modality", state["modalities"])) if len(v) > 1}
+    return {
+        "id": r["id"], "event": r["event"], "mode": r["mode"], "cameo": r["cameo"], "quad_class": r["quad_class"],
+        "goldstein": r["goldstein"], "plover_score": r["plover_score"], "family": r["family"],
+        "symmetric": bool(r["symmetric"]), "actors": json.loads(r["actors"]),
+        "recipients": json.loads(r["recipients"]), "date": r["date"], "date_precision": r["date_precision"],
+        "place": ({"code": r["loc_code"], "name": r["loc_name"], "lat": r["lat"], "lon": r["lon"]}
+                  if r["loc_code"] or r["loc_name"] else None),
+        "n_reports": r["n_reports"], "n_articles": r["n_articles"], "n_sources": r["n_sources"],
+        "languages": json.loads(r["languages"]), "outlets": json.loads(r["outlets"]),
+        "first_seen": r["first_seen"], "last_seen": r["last_seen"], "confidence": r["confidence"],
+        "disagreements": disagreements,
+    }
 
 
 def _now() -> str:

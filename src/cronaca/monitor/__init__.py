@@ -1,0 +1,1 @@
+"""Monitoring: story-events merged across reports and languages, dyad analytics, alerts, exports."""
