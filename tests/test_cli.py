@@ -86,7 +86,9 @@ def test_events_csv_and_dyad(runner, tmp_path):
     assert ",042," in csv_out[1] or ",040," in csv_out[1]  # CAMEO codes keep their leading zero
     d = runner.invoke(main, ["dyad", "RUS", "PRK", "--format", "csv"])
     assert d.exit_code == 0
-    assert d.stdout.splitlines()[1].startswith("2024-06,1,1,0,0,0")
+    head, row = d.stdout.splitlines()[:2]
+    assert head.startswith("period,stories,reports,q1,q2,q3,q4")
+    assert row.startswith("2024-06-01,1,1,1,0,0,0")  # one story, one report, verbal cooperation
 
 
 def test_store_option_and_missing_store(runner, tmp_path):

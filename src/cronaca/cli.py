@@ -193,60 +193,229 @@ def events(store_path: Path | None, actor: str | None, recipient: str | None, et
             _event_table(list(recs))
 
 
-# --------------------------------------------------------------------------- dyad
+# --------------------------------------------------------------------------- stories, dyads, alerts
+def _filter_opts(f: Any) -> Any:
+    for opt in reversed([
+        click.option("--actor", help="Actor code (e.g. RUS)."),
+        click.option("--recipient", help="Recipient code (e.g. PRK)."),
+        click.option("--type", "etype", help="PLOVER event type (e.g. AID)."),
+        click.option("--since", help="First date, YYYY-MM-DD."),
+        click.option("--until", help="Last date, YYYY-MM-DD."),
+        click.option("--limit", type=int, default=None),
+    ]):
+        f = opt(f)
+    return f
+
+
+@main.command()
+@_store_opt
+@_filter_opts
+@click.option("--min-sources", type=int, default=1, show_default=True, help="Only stories told by this many sources.")
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
+@click.option("--rebuild", is_flag=True, help="Merge every stored report again first (after changing rules).")
+def stories(store_path: Path | None, actor: str | None, recipient: str | None, etype: str | None, since: str | None,
+            until: str | None, limit: int | None, min_sources: int, fmt: str, rebuild: bool) -> None:
+    """Story-events: each real event once, with its reports, documents, languages and outlets."""
+    if rebuild:
+        with _open(store_path) as store:
+            n = store.rebuild_stories()
+            _err(f"rebuilt stories from {n} reports")
+    with _open(store_path, readonly=True) as store:
+        recs = store.stories(EventFilter(actor=actor, recipient=recipient, type=etype, since=since, until=until,
+                                          limit=limit), min_sources=min_sources)
+        if fmt == "jsonl":
+            for r in recs:
+                click.echo(json.dumps(r, ensure_ascii=False))
+            return
+        _story_table(recs)
+
+
+def _story_table(recs: list[dict[str, Any]]) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    console = _console()
+    if not recs:
+        console.print("no stories")
+        return
+    t = Table(show_lines=True)
+    for col in ("date", "event", "actor", "recipient", "place", "reports", "sources", "languages", "conf",
+                "documents", "disagreements"):
+        t.add_column(col)
+    for r in recs:
+        docs = list(dict.fromkeys(x["doc_id"] for x in r.get("reports", [])))
+        t.add_row(Text(f"{r['date'] or '?'} ({r['date_precision']})"),
+                  Text(r["event"] + (f"/{r['mode']}" if r.get("mode") else "")),
+                  Text("+".join(r["actors"]) or "-"), Text("+".join(r["recipients"]) or "-"),
+                  Text((r.get("place") or {}).get("name") or "-"), Text(str(r["n_reports"])), Text(str(r["n_sources"])),
+                  Text(",".join(r["languages"])), Text(f"{r['confidence']:.2f}"), Text(", ".join(docs)),
+                  Text(", ".join(sorted(r["disagreements"])) or "-"))
+    console.print(t)
+
+
 @main.command()
 @click.argument("a")
 @click.argument("b")
 @_store_opt
-@click.option("--by", type=click.Choice(["day", "month", "year"]), default="month", show_default=True)
-@click.option("--directed", is_flag=True, help="Only A -> B (default: both directions and joint acts).")
+@click.option("--by", type=click.Choice(["day", "week", "month", "year"]), default="month", show_default=True)
+@click.option("--directed", is_flag=True, help="Only A -> B (and joint acts); default: both directions.")
+@click.option("--since", help="First date, YYYY-MM-DD.")
+@click.option("--until", help="Last date, YYYY-MM-DD.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "jsonl"]), default="table", show_default=True)
-@click.option("--evidence/--no-evidence", default=True, show_default=True, help="List each event with its evidence.")
-def dyad(a: str, b: str, store_path: Path | None, by: str, directed: bool, fmt: str, evidence: bool) -> None:
-    """Events between actors A and B per period: counts by QuadClass, Goldstein and PLOVER score sums."""
+@click.option("--plot", "plot_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also draw the timeline to this PNG file.")
+@click.option("--evidence/--no-evidence", default=True, show_default=True,
+              help="List each story with its reports and evidence (table format).")
+def dyad(a: str, b: str, store_path: Path | None, by: str, directed: bool, since: str | None, until: str | None,
+         fmt: str, plot_path: Path | None, evidence: bool) -> None:
+    """The A-B timeline: unique stories and their reports per period, by QuadClass and type, with
+    Goldstein and PLOVER-score sums and means and the cooperation-conflict index."""
     with _open(store_path, readonly=True) as store:
-        _print_dyad(store, a, b, by=by, directed=directed, fmt=fmt, evidence=evidence)
+        _print_dyad(store, a, b, by=by, directed=directed, since=since, until=until, fmt=fmt, evidence=evidence,
+                    plot_path=plot_path)
 
 
-def _print_dyad(store: Store, a: str, b: str, *, by: str, directed: bool, fmt: str, evidence: bool) -> None:
-    periods = store.dyad(a, b, by=by, directed=directed)
-    cols = ["period", "events", "q1", "q2", "q3", "q4", "goldstein", "plover"]
-    if fmt == "jsonl":
-        for p in periods:
-            click.echo(json.dumps({k: p[k] for k in cols} | {"event_ids": [i["id"] for i in p["items"]]},
-                                  ensure_ascii=False))
-        return
+def _print_dyad(store: Store, a: str, b: str, *, by: str, directed: bool, fmt: str, evidence: bool,
+                since: str | None = None, until: str | None = None, plot_path: Path | None = None) -> None:
+    from .monitor import analytics
+
+    frame = analytics.dyad_frame(store, a, b, by=by, directed=directed, since=since, until=until)
+    if plot_path is not None:
+        analytics.plot_dyad(frame, a, b, str(plot_path), by=by)
+        _err(f"plot written to {plot_path}")
+    out = frame.with_columns(frame["period"].cast(str))
     if fmt == "csv":
-        w = csv.writer(sys.stdout)
-        w.writerow(cols)
-        for p in periods:
-            w.writerow([p[k] if k not in ("goldstein", "plover") else round(p[k], 2) for k in cols])
+        click.echo(out.write_csv(), nl=False)
+        return
+    if fmt == "jsonl":
+        for row in out.iter_rows(named=True):
+            click.echo(json.dumps(row, ensure_ascii=False))
         return
     from rich.table import Table
     from rich.text import Text
 
     console = _console()
-    t = Table(title=f"{a.upper()} - {b.upper()} by {by} ({'directed' if directed else 'both directions'})")
-    for c, label in zip(cols, ["period", "events", "verbal coop", "material coop", "verbal confl",
-                               "material confl", "Goldstein", "PLOVER"], strict=True):
-        t.add_column(label, justify="right" if c != "period" else "left")
-    for p in periods:
-        t.add_row(p["period"], str(p["events"]), str(p["q1"]), str(p["q2"]), str(p["q3"]), str(p["q4"]),
-                  f"{p['goldstein']:+.1f}", f"{p['plover']:+.1f}")
+    t = Table(title=f"{a.upper()} - {b.upper()} by {by} ({'directed' if directed else 'both directions'}): "
+                    "stories (real events) and reports")
+    cols = [("period", "period"), ("stories", "stories"), ("reports", "reports"), ("q1", "verbal coop"),
+            ("q2", "material coop"), ("q3", "verbal confl"), ("q4", "material confl"),
+            ("goldstein_mean", "Goldstein mean"), ("plover_sum", "PLOVER sum"), ("cci", "coop-confl index")]
+    for _, label in cols:
+        t.add_column(label, justify="left" if label == "period" else "right")
+    for row in out.filter(frame["stories"] > 0).iter_rows(named=True):
+        t.add_row(*[_fmt_cell(row[k]) for k, _ in cols])
     console.print(t)
-    if not periods:
-        console.print(f"no events between {a.upper()} and {b.upper()}")
+    if not frame.height:
+        console.print(f"no stories between {a.upper()} and {b.upper()}")
     if evidence:
-        for p in periods:
-            for r in p["items"]:
-                loc = (r.get("event_loc") or {}).get("name")
-                attr = r.get("attribution")
-                head = (f"{r.get('date')} {r['event']}{'/' + r['mode'] if r.get('mode') else ''} "
-                        f"{_ents(r['actor'])} -> {_ents(r['recipient'])}"
-                        f"{' @ ' + loc if loc else ''} [{r['modality']}"
-                        f"{', per ' + attr['entity_text'] if attr else ''}] {r['doc_id']} ({r['cite_info']['language']})")
-                console.print(Text(head, style="bold"))
-                console.print(Text(f"    \u201c{r['text_info']['evidence']}\u201d"))
+        sts = [s for s in store.stories(EventFilter(since=since, until=until))
+               if s["date"] and _in_dyad(s, a.upper(), b.upper(), directed)]
+        for s in sts:
+            loc = (s.get("place") or {}).get("name")
+            head = (f"{s['date']} {s['event']}{'/' + s['mode'] if s.get('mode') else ''} "
+                    f"{'+'.join(s['actors'])} -> {'+'.join(s['recipients']) or '-'}{' @ ' + loc if loc else ''}: "
+                    f"{s['n_reports']} reports, {s['n_articles']} articles, {s['n_sources']} sources, "
+                    f"languages {','.join(s['languages'])}, confidence {s['confidence']:.2f}")
+            console.print(Text(head, style="bold"))
+            for r in s["reports"]:
+                console.print(Text(f"    [{r['doc_id']} {r['language']}, {r['modality']}] \u201c{r['evidence']}\u201d"))
+
+
+def _in_dyad(s: dict[str, Any], a: str, b: str, directed: bool) -> bool:
+    acts, recs = set(s["actors"]), set(s["recipients"])
+    if s["symmetric"]:
+        parts = acts | recs
+        return a in parts and b in parts
+    return (a in acts and b in recs) or (not directed and b in acts and a in recs)
+
+
+def _fmt_cell(v: Any) -> str:
+    if v is None:
+        return "-"
+    if isinstance(v, float):
+        return f"{v:+.2f}"
+    return str(v)
+
+
+def _frame_out(frame: Any, fmt: str, title: str) -> None:
+    """Print a polars frame as a table, CSV or JSON lines."""
+    import polars as pl
+
+    out = frame.with_columns([pl.col(c).cast(str) for c, t in frame.schema.items() if t == pl.Date])
+    if fmt == "csv":
+        click.echo(out.write_csv(), nl=False)
+    elif fmt == "jsonl":
+        for row in out.iter_rows(named=True):
+            click.echo(json.dumps(row, ensure_ascii=False))
+    else:
+        from rich.table import Table
+
+        t = Table(title=title)
+        for c in out.columns:
+            t.add_column(c)
+        for row in out.iter_rows():
+            t.add_row(*[_fmt_cell(v) for v in row])
+        _console().print(t)
+
+
+@main.command()
+@_store_opt
+@click.option("--since", help="Only alerts for periods from this date, YYYY-MM-DD.")
+@click.option("--by", type=click.Choice(["day", "week", "month", "year"]), default="week", show_default=True)
+@click.option("--window", type=int, default=8, show_default=True, help="Baseline: this many periods before.")
+@click.option("--z", type=float, default=3.0, show_default=True, help="Spike threshold in baseline deviations.")
+@click.option("--min-count", type=int, default=3, show_default=True, help="Fewest stories that can alert.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "jsonl"]), default="table", show_default=True)
+def alerts(store_path: Path | None, since: str | None, by: str, window: int, z: float, min_count: int,
+           fmt: str) -> None:
+    """Spikes, new dyads and cooperation-conflict shifts against each dyad's trailing baseline."""
+    from .monitor import analytics
+
+    with _open(store_path, readonly=True) as store:
+        frame = analytics.alerts_frame(store, by=by, since=since, window=window, z=z, min_count=min_count)
+    if not frame.height and fmt == "table":
+        click.echo("no alerts")
+        return
+    _frame_out(frame, fmt, f"alerts by {by} (baseline {window} periods, z {z}, at least {min_count} stories)")
+
+
+@main.command()
+@_store_opt
+@click.option("--since", help="First date, YYYY-MM-DD.")
+@click.option("--until", help="Last date, YYYY-MM-DD.")
+@click.option("--directed", is_flag=True, help="Keep A -> B and B -> A apart.")
+@click.option("--min-stories", type=int, default=1, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "jsonl"]), default="table", show_default=True)
+def network(store_path: Path | None, since: str | None, until: str | None, directed: bool, min_stories: int,
+            fmt: str) -> None:
+    """The actor network: who deals with whom, weighted by stories, with each edge's cci."""
+    from .monitor import analytics
+
+    with _open(store_path, readonly=True) as store:
+        frame = analytics.network_frame(store, directed=directed, since=since, until=until, min_stories=min_stories)
+    _frame_out(frame, fmt, "actor network (edges weighted by stories)")
+
+
+@main.command()
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@_store_opt
+@_filter_opts
+@click.option("--what", type=click.Choice(["events", "stories"]), default="events", show_default=True,
+              help="Reports (one row per coded event) or story-events.")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]), default=None,
+              help="Default: from OUT's suffix.")
+def export(out: Path, store_path: Path | None, actor: str | None, recipient: str | None, etype: str | None,
+           since: str | None, until: str | None, limit: int | None, what: str, fmt: str | None) -> None:
+    """Write events or stories to OUT: PLOVER JSONL, CSV with GDELT column names, or Parquet."""
+    from .monitor.export import export as do_export
+
+    with _open(store_path, readonly=True) as store:
+        try:
+            n = do_export(store, out, what=what, fmt=fmt, f=EventFilter(actor=actor, recipient=recipient, type=etype,
+                                                                         since=since, until=until, limit=limit))
+        except ValueError as e:
+            raise click.ClickException(str(e)) from e
+    click.echo(f"{n} {what} -> {out}")
 
 
 # --------------------------------------------------------------------------- errors, eval, demo

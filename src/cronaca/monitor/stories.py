@@ -45,6 +45,9 @@ PUBLICATION_LOOKBACK_DAYS = 30
 UNDATED_LOOKBACK_DAYS = 365
 #: days of slack on each side when comparing periods (time zones, late-night reports)
 SLACK_DAYS = 1
+#: the state's own arms count as one actor when reports are compared ("Russia", "Putin",
+#: "Russian troops" may tell the same act)
+_STATE_SECTORS = {"GOV": "STATE", "MIL": "STATE", "SPY": "STATE", "COP": "STATE", "JUD": "STATE", "LEG": "STATE"}
 _FUTURE = {"future"}
 _NO_STORY = {"negated", "hypothetical"}
 
@@ -77,6 +80,7 @@ class Report:
     source: str
     seen: str | None
     qty_unit: str | None
+    actor_sectors: tuple[str, ...] = ()  # "code|sector"
 
     @property
     def family(self) -> str:
@@ -173,6 +177,7 @@ class Story:
     cameos: Counter[str] = field(default_factory=Counter)
     places: Counter[str] = field(default_factory=Counter)  # "code|name|lat|lon"
     units: Counter[str] = field(default_factory=Counter)
+    actor_sectors: Counter[str] = field(default_factory=Counter)
     dates: Counter[str] = field(default_factory=Counter)  # "date|precision|basis"
     modalities: Counter[str] = field(default_factory=Counter)
     languages: Counter[str] = field(default_factory=Counter)
@@ -191,7 +196,13 @@ class Story:
         if lo > self.hi + SLACK_DAYS or hi < self.lo - SLACK_DAYS:
             return False
         codes = {p.split("|", 1)[0] for p in self.places if p.split("|", 1)[0]}
-        return not (r.loc_code and codes and r.loc_code not in codes)
+        if r.loc_code and codes and r.loc_code not in codes:
+            return False
+        # the same state is not the same actor: "the Senate rejected" and "GM announced" are
+        # both American; an actor named with a sector must meet one with the same sector
+        mine = {x for x in r.actor_sectors if not x.endswith("|")}
+        theirs = {x for x in self.actor_sectors if not x.endswith("|")}
+        return not (mine and theirs and not (mine & theirs))
 
     def score(self, r: Report, period: tuple[int, int]) -> float:
         s = 0.0
@@ -217,6 +228,7 @@ class Story:
             self.lo, self.hi = lo, hi
         self.reports += 1
         self.actors.update(r.actors)
+        self.actor_sectors.update(r.actor_sectors)
         self.recipients.update(r.recipients)
         if r.mode:
             self.modes[r.mode] += 1
@@ -268,6 +280,7 @@ class Story:
     def state(self) -> dict[str, Any]:
         return {"reports": self.reports, "actors": self.actors, "recipients": self.recipients, "modes": self.modes,
                 "cameos": self.cameos, "places": self.places, "units": self.units, "dates": self.dates,
+                "actor_sectors": self.actor_sectors,
                 "modalities": self.modalities, "languages": self.languages, "sources": self.sources,
                 "articles": sorted(self.articles), "first_seen": self.first_seen, "last_seen": self.last_seen,
                 "cameo_meta": self.cameo_meta}
@@ -280,6 +293,7 @@ class Story:
         s.reports = st["reports"]
         for name in ("actors", "recipients", "modes", "cameos", "places", "units", "dates", "modalities", "languages"):
             setattr(s, name, Counter(st[name]))
+        s.actor_sectors = Counter(st.get("actor_sectors", {}))
         s.sources = dict(st["sources"])
         s.articles = set(st["articles"])
         s.first_seen, s.last_seen = st["first_seen"], st["last_seen"]
@@ -337,7 +351,9 @@ def _report(row: Sequence[Any]) -> Report:
                   actors=tuple(a["code"] for a in rec["actor"]), recipients=tuple(r["code"] for r in rec["recipient"]),
                   date=date, precision=prec, basis=basis, modality=modality, confidence=conf, loc_code=loc_code,
                   loc_name=loc_name, lat=lat, lon=lon, lang=lang, source=source_of(outlet, url, aid),
-                  seen=(pub_date or ingested_at or "")[:10] or None, qty_unit=qty.get("unit"))
+                  seen=(pub_date or ingested_at or "")[:10] or None, qty_unit=qty.get("unit"),
+                  actor_sectors=tuple(f"{a['code']}|{_STATE_SECTORS.get(a.get('sector') or '', a.get('sector') or '')}"
+                                      for a in rec["actor"]))
 
 
 class Merger:
