@@ -25,6 +25,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py --out bench-results/bench.json
+	$(BIN)/python benchmarks/monitor_bench.py all
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
