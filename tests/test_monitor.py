@@ -108,8 +108,11 @@ def test_merge_rules_keep_promises_joint_acts_and_places_apart():
     assert s.accepts(_report(event_id="e2", date="2024-10-19"), _report(date="2024-10-19").period())
     future = _report(modality="future")
     assert not s.accepts(future, future.period())
-    joint = _report(symmetric=True)
+    joint = _report(symmetric=True, cameo="057")
     assert not s.accepts(joint, joint.period())
+    # "X and Y did it" is "X did it with Y" when the act's code is the same
+    same_act = _report(symmetric=True)
+    assert s.accepts(same_act, same_act.period())
     far = _report(date="2025-03-01")
     assert not s.accepts(far, far.period())
     # an act reported later ("the Pentagon said on 28 October ... had sent") reaches back

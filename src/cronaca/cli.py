@@ -333,7 +333,7 @@ def _fmt_cell(v: Any) -> str:
     if v is None:
         return "-"
     if isinstance(v, float):
-        return f"{v:+.2f}"
+        return f"{v:.2f}"
     return str(v)
 
 

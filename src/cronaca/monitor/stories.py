@@ -7,7 +7,8 @@ was first and last seen, and how many independent sources agree.
 
 Two reports are of the same event when
 - they have the same PLOVER type and the same kind of fact (an act, or an announced one:
-  a promise is never merged with its fulfilment), and both are joint acts or neither is;
+  a promise is never merged with its fulfilment), and both are joint acts or neither is,
+  unless they have the same CAMEO code ("X and Y signed" is "X signed with Y");
 - they share an actor, and a recipient when both name one (blocking keys, below);
 - their periods overlap. A report's period comes from its date and precision, widened
   backwards where the text only bounds it: a material act *reported* on a date ("the Pentagon said
@@ -190,7 +191,11 @@ class Story:
 
     # -------------------------------------------------------------- merging
     def accepts(self, r: Report, period: tuple[int, int]) -> bool:
-        if r.family != self.family or r.symmetric != self.symmetric:
+        if r.family != self.family:
+            return False
+        if r.symmetric != self.symmetric and not (r.cameo and r.cameo in self.cameos):
+            # "X and Y signed" and "X signed with Y" are one act; "Putin thanked Kim" is not
+            # the treaty they signed together: a joint and a directed report need the same code
             return False
         lo, hi = period
         if lo > self.hi + SLACK_DAYS or hi < self.lo - SLACK_DAYS:
