@@ -91,12 +91,24 @@ def ingest(paths: Iterable[str | Path], store: Store, *, lang: str | None = None
            pipeline: Pipeline | None = None, batch_size: int = 100,
            progress: Callable[[int], None] | None = None) -> IngestReport:
     """Extract and store. Each batch is one transaction; unchanged articles are skipped."""
+    return _ingest_items(read_paths(paths, lang=lang, pub_date=pub_date), store, pipeline=pipeline,
+                         batch_size=batch_size, progress=progress)
+
+
+def ingest_articles(articles: Iterable[Article], store: Store, *, pipeline: Pipeline | None = None,
+                    batch_size: int = 100) -> IngestReport:
+    """Extract and store articles already in memory (the HTTP API's ingest)."""
+    return _ingest_items(articles, store, pipeline=pipeline, batch_size=batch_size)
+
+
+def _ingest_items(items: Iterable[Article | ReadError], store: Store, *, pipeline: Pipeline | None,
+                  batch_size: int, progress: Callable[[int], None] | None = None) -> IngestReport:
     p = pipeline or default_pipeline()
     kb_version = p.config.kb.version
     report = IngestReport()
 
     def todo() -> Iterator[Article | ReadError]:
-        for it in read_paths(paths, lang=lang, pub_date=pub_date):
+        for it in items:
             if isinstance(it, Article) and store.has_article(it.id, kb_version):
                 report.read += 1
                 report.unchanged += 1

@@ -464,6 +464,34 @@ def demo(store_path: Path | None) -> None:
         _print_dyad(store, "RUS", "PRK", by="month", directed=False, fmt="table", evidence=True)
 
 
+@main.command()
+@_store_opt
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to bind; the default serves this machine only.")
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--ingest-token", envvar="CRONACA_INGEST_TOKEN", default=None,
+              help="Enable POST /api/v1/ingest for requests bearing this token (default: ingest is off).")
+@click.option("--workers", default=1, show_default=True, type=int, help="Server processes.")
+def serve(store_path: Path | None, host: str, port: int, ingest_token: str | None, workers: int) -> None:
+    """The web dashboard and the JSON API (/api/v1/, OpenAPI at /openapi.json)."""
+    import os
+
+    import uvicorn
+
+    path = store_path or default_store_path()
+    with _open(path):  # create the store (and its schema) before serving it
+        pass
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        _err(f"warning: serving on {host}: anyone who can reach it can read the store")
+    os.environ["CRONACA_SERVE_STORE"] = str(path)
+    if ingest_token:
+        os.environ["CRONACA_INGEST_TOKEN"] = ingest_token
+    click.echo(f"cronaca: http://{host}:{port}/ (API http://{host}:{port}/api/v1/, store {path}, "
+               f"ingest {'on, token required' if ingest_token else 'off'})")
+    uvicorn.run("cronaca.web.server:app", host=host, port=port, workers=workers, log_level="warning",
+                factory=False)
+
+
 @main.group()
 def actors() -> None:
     """Look up what a phrase resolves to in the knowledge base."""

@@ -56,6 +56,7 @@ class EventFilter:
     until: str | None = None
     doc_id: str | None = None
     limit: int | None = None
+    offset: int = 0
 
 
 class Store:
@@ -226,11 +227,13 @@ class Store:
             sql.append("AND e.doc_id = ?")
             args.append(f.doc_id)
         sql.append("ORDER BY e.date IS NULL, e.date, e.doc_id, e.start")
-        if f.limit:
-            sql.append("LIMIT ?")
-            args.append(int(f.limit))
+        _limit(sql, args, f)
         for r in self.conn.execute(" ".join(sql), args):
             yield json.loads(r[0])
+
+    def event(self, event_id: str) -> dict[str, Any] | None:
+        r = self.conn.execute("SELECT record FROM events WHERE id = ?", (event_id,)).fetchone()
+        return json.loads(r[0]) if r else None
 
     def dyad(self, a: str, b: str, *, by: str = "month", directed: bool = False) -> list[dict[str, Any]]:
         """Events between two actors per period: counts by QuadClass, Goldstein and PLOVER score sums.
@@ -279,8 +282,8 @@ class Store:
             raise
         return n
 
-    def stories(self, f: EventFilter = EventFilter(), *, min_sources: int = 1,
-                reports: bool = True) -> list[dict[str, Any]]:
+    def stories(self, f: EventFilter = EventFilter(), *, min_sources: int = 1, reports: bool = True,
+                newest_first: bool = False) -> list[dict[str, Any]]:
         """Story-events, filtered like events; each with its reports (event ids, documents, evidence)."""
         sql = ["SELECT s.* FROM stories s WHERE s.n_sources >= ?"]
         args: list[Any] = [min_sources]
@@ -303,15 +306,81 @@ class Store:
             sql.append("AND s.id IN (SELECT r.story_id FROM story_reports r JOIN events e ON e.id = r.event_id "
                        "WHERE e.doc_id = ?)")
             args.append(f.doc_id)
-        sql.append("ORDER BY s.date IS NULL, s.date, s.id")
-        if f.limit:
-            sql.append("LIMIT ?")
-            args.append(int(f.limit))
+        sql.append("ORDER BY s.date IS NULL, s.date DESC, s.id" if newest_first else
+                   "ORDER BY s.date IS NULL, s.date, s.id")
+        _limit(sql, args, f)
         out = [story_json(r) for r in self.conn.execute(" ".join(sql), args)]
         if reports:
             for st in out:
                 st["reports"] = self.story_reports(st["id"])
         return out
+
+    def story(self, story_id: str) -> dict[str, Any] | None:
+        r = self.conn.execute("SELECT * FROM stories WHERE id = ?", (story_id,)).fetchone()
+        if r is None:
+            return None
+        return story_json(r) | {"reports": self.story_reports(story_id)}
+
+    def story_of(self, event_id: str) -> str | None:
+        r = self.conn.execute("SELECT story_id FROM story_reports WHERE event_id = ?", (event_id,)).fetchone()
+        return r[0] if r else None
+
+    def top_dyads(self, *, limit: int = 20, since: str | None = None, actor: str | None = None) -> list[dict[str, Any]]:
+        """The most active undirected dyads by stories (and reports)."""
+        inner = ["SELECT DISTINCT min(a, b) AS x, max(a, b) AS y, story_id FROM story_dyads WHERE 1=1"]
+        args: list[Any] = []
+        if since:
+            inner.append("AND date >= ?")
+            args.append(since)
+        if actor:
+            inner.append("AND (a = ? OR b = ?)")
+            args += [actor.upper(), actor.upper()]
+        sql = [f"SELECT p.x, p.y, count(*) AS stories, sum(s.n_reports) AS reports, avg(s.goldstein) AS goldstein, "
+               f"sum(s.quad_class IN (1, 2)) AS coop, sum(s.quad_class IN (3, 4)) AS conf "
+               f"FROM ({' '.join(inner)}) p JOIN stories s ON s.id = p.story_id"]
+        sql.append("GROUP BY x, y ORDER BY stories DESC, reports DESC, x, y LIMIT ?")
+        args.append(int(limit))
+        out = []
+        for r in self.conn.execute(" ".join(sql), args):
+            coop, conf = r["coop"] or 0, r["conf"] or 0
+            out.append({"a": r["x"], "b": r["y"], "stories": r["stories"], "reports": r["reports"],
+                        "goldstein_mean": r["goldstein"],
+                        "cci": (coop - conf) / (coop + conf) if coop + conf else None})
+        return out
+
+    def dyad_stories(self, a: str, b: str, *, limit: int = 200) -> list[dict[str, Any]]:
+        """The A-B stories, newest first, with their reports."""
+        rows = self.conn.execute(
+            "SELECT DISTINCT s.* FROM story_dyads d JOIN stories s ON s.id = d.story_id "
+            "WHERE (d.a = ? AND d.b = ?) OR (d.a = ? AND d.b = ?) ORDER BY s.date IS NULL, s.date DESC LIMIT ?",
+            (a.upper(), b.upper(), b.upper(), a.upper(), int(limit))).fetchall()
+        return [story_json(r) | {"reports": self.story_reports(r["id"])} for r in rows]
+
+    def story_places(self, limit: int = 2000) -> list[dict[str, Any]]:
+        """Places of stories with coordinates: stories and reports per place."""
+        rows = self.conn.execute(
+            "SELECT loc_name, loc_code, avg(lat), avg(lon), count(*), sum(n_reports) FROM stories "
+            "WHERE lat IS NOT NULL AND lon IS NOT NULL GROUP BY loc_name, loc_code "
+            "ORDER BY count(*) DESC LIMIT ?", (int(limit),)).fetchall()
+        return [{"name": r[0], "code": r[1], "lat": r[2], "lon": r[3], "stories": r[4], "reports": r[5]}
+                for r in rows]
+
+    def actor_counts(self, code: str) -> dict[str, int]:
+        c = self.conn
+        return {
+            "as_actor": c.execute("SELECT count(*) FROM story_keys WHERE a = ? AND b = '*'", (code,)).fetchone()[0],
+            "as_recipient": c.execute("SELECT count(DISTINCT story_id) FROM story_dyads WHERE b = ?",
+                                      (code,)).fetchone()[0],
+            "reports": c.execute("SELECT count(DISTINCT event_id) FROM event_entities WHERE code = ?",
+                                 (code,)).fetchone()[0],
+        }
+
+    def names_seen(self, code: str, limit: int = 15) -> list[dict[str, Any]]:
+        """How the texts named an actor code, most frequent first."""
+        rows = self.conn.execute(
+            "SELECT entity_text, sector, count(*) n FROM event_entities WHERE code = ? AND entity_text != '' "
+            "GROUP BY entity_text, sector ORDER BY n DESC LIMIT ?", (code, int(limit))).fetchall()
+        return [{"text": r[0], "sector": r[1], "count": r[2]} for r in rows]
 
     def story_reports(self, story_id: str) -> list[dict[str, Any]]:
         rows = self.conn.execute(
@@ -329,6 +398,12 @@ class Store:
     def article(self, doc_id: str) -> dict[str, Any] | None:
         r = self.conn.execute("SELECT * FROM articles WHERE doc_id = ? OR id = ?", (doc_id, doc_id)).fetchone()
         return dict(r) if r else None
+
+
+def _limit(sql: list[str], args: list[Any], f: EventFilter) -> None:
+    if f.limit:
+        sql.append("LIMIT ? OFFSET ?")
+        args += [int(f.limit), int(f.offset or 0)]
 
 
 def story_json(r: sqlite3.Row) -> dict[str, Any]:
