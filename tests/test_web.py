@@ -242,3 +242,28 @@ def test_article_text_with_markup_renders_as_text(page, server):
     page.wait_for_url("**/events/**")
     assert page.evaluate("window.__xss") is None
     _shot(page, "xss")
+
+
+def test_serve_command_binds_to_localhost_by_default(store_path):
+    import subprocess
+    import sys
+    import urllib.request
+
+    port = _free_port()
+    exe = Path(sys.executable).with_name("cronaca")
+    proc = subprocess.Popen([str(exe), "serve", "--store", str(store_path), "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        for _ in range(150):
+            try:
+                body = urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise AssertionError("the server did not answer")
+        assert json.loads(body)["ingest"] == "off"
+    finally:
+        proc.terminate()
+        out, _ = proc.communicate(timeout=10)
+    assert "http://127.0.0.1:" in out and "ingest off" in out

@@ -206,6 +206,11 @@ class Store:
         }
 
     def events(self, f: EventFilter = EventFilter()) -> Iterator[dict[str, Any]]:
+        for raw in self.events_json(f):
+            yield json.loads(raw)
+
+    def events_json(self, f: EventFilter = EventFilter()) -> Iterator[str]:
+        """The records as stored JSON text, for callers that pass them on unparsed (the API)."""
         sql = ["SELECT e.record FROM events e WHERE 1=1"]
         args: list[Any] = []
         if f.actor:
@@ -229,7 +234,7 @@ class Store:
         sql.append("ORDER BY e.date IS NULL, e.date, e.doc_id, e.start")
         _limit(sql, args, f)
         for r in self.conn.execute(" ".join(sql), args):
-            yield json.loads(r[0])
+            yield r[0]
 
     def event(self, event_id: str) -> dict[str, Any] | None:
         r = self.conn.execute("SELECT record FROM events WHERE id = ?", (event_id,)).fetchone()
@@ -306,7 +311,7 @@ class Store:
             sql.append("AND s.id IN (SELECT r.story_id FROM story_reports r JOIN events e ON e.id = r.event_id "
                        "WHERE e.doc_id = ?)")
             args.append(f.doc_id)
-        sql.append("ORDER BY s.date IS NULL, s.date DESC, s.id" if newest_first else
+        sql.append("ORDER BY s.date IS NULL, s.date DESC, s.id DESC" if newest_first else
                    "ORDER BY s.date IS NULL, s.date, s.id")
         _limit(sql, args, f)
         out = [story_json(r) for r in self.conn.execute(" ".join(sql), args)]

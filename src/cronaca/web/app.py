@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
+import queue
 import tempfile
 from collections import Counter
 from collections.abc import Iterator
@@ -83,20 +84,38 @@ def create_app(store_path: str | Path, *, ingest_token: str | None = None) -> Fa
         resp.headers["Referrer-Policy"] = "no-referrer"
         return resp
 
+    pool: queue.SimpleQueue[Store] = queue.SimpleQueue()
+
     @contextmanager
     def reading() -> Iterator[Store]:
+        """A read-only connection from the pool (opening one costs more than most queries)."""
         try:
-            s = Store(store_path, readonly=True)
-        except StoreError as e:
-            raise HTTPException(503, str(e)) from e
+            s = pool.get_nowait()
+        except queue.Empty:
+            try:
+                s = Store(store_path, readonly=True)
+            except StoreError as e:
+                raise HTTPException(503, str(e)) from e
         try:
             yield s
         finally:
-            s.close()
+            pool.put(s)
 
     def store_dep() -> Iterator[Store]:
         with reading() as s:
             yield s
+
+    memo: dict[tuple[Any, ...], Any] = {}
+
+    def cached(store: Store, key: tuple[Any, ...], compute: Any) -> Any:
+        """Aggregates (top dyads, timelines, alerts) cost a scan of the store: keep them until
+        the store changes, which every commit shows in the database and WAL files' stamps."""
+        k = (_fingerprint(store_path), *key)
+        if k not in memo:
+            if len(memo) > 512:
+                memo.clear()
+            memo[k] = compute()
+        return memo[k]
 
     def page(name: str, **ctx: Any) -> HTMLResponse:
         return HTMLResponse(templates.get_template(name).render(**ctx))
@@ -112,12 +131,17 @@ def create_app(store_path: str | Path, *, ingest_token: str | None = None) -> Fa
     def list_events(actor: str | None = None, recipient: str | None = None, type: str | None = None,
                     since: dt.date | None = None, until: dt.date | None = None, doc_id: str | None = None,
                     limit: int = Query(50, ge=1, le=MAX_LIMIT), offset: int = Query(0, ge=0),
-                    store: Store = Depends(store_dep)) -> dict[str, Any]:
-        """Reports (coded events), newest date last, filtered and paged."""
+                    store: Store = Depends(store_dep)) -> Response:
+        """Reports (coded events, SPEC.md records), oldest date first, filtered and paged:
+        `{"items": [...], "limit", "offset", "next_offset"}` (null on the last page)."""
         f = EventFilter(actor=actor, recipient=recipient, type=type, since=_iso(since), until=_iso(until),
                         doc_id=doc_id, limit=limit, offset=offset)
-        items = list(store.events(f))
-        return _page(items, limit, offset)
+        # the stored records are already JSON: pass them through rather than parse and re-encode
+        items = list(store.events_json(f))
+        nxt = offset + limit if len(items) == limit else None
+        body = (f'{{"items":[{",".join(items)}],"limit":{limit},"offset":{offset},'
+                f'"next_offset":{"null" if nxt is None else nxt}}}')
+        return Response(body, media_type="application/json")
 
     @app.get(f"{API}/events/{{event_id}}", tags=["events"])
     def get_event(event_id: str, store: Store = Depends(store_dep)) -> dict[str, Any]:
@@ -148,7 +172,7 @@ def create_app(store_path: str | Path, *, ingest_token: str | None = None) -> Fa
     def top_dyads(limit: int = Query(20, ge=1, le=MAX_LIMIT), since: dt.date | None = None,
                   store: Store = Depends(store_dep)) -> list[dict[str, Any]]:
         """The most active dyads (undirected), by stories."""
-        return store.top_dyads(limit=limit, since=_iso(since))
+        return cached(store, ("top", limit, since), lambda: store.top_dyads(limit=limit, since=_iso(since)))
 
     @app.get(f"{API}/dyads/{{a}}/{{b}}", tags=["dyads"])
     def dyad(a: str, b: str, by: str = Query("month", pattern="^(day|week|month|year)$"), directed: bool = False,
@@ -157,9 +181,13 @@ def create_app(store_path: str | Path, *, ingest_token: str | None = None) -> Fa
         """The A-B timeline: stories and reports per period, QuadClass counts, cci."""
         from ..monitor import analytics
 
-        frame = analytics.dyad_frame(store, a, b, by=by, directed=directed, since=_iso(since), until=_iso(until))
-        rows = [{k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in r.items()}
-                for r in frame.iter_rows(named=True)]
+        def compute() -> list[dict[str, Any]]:
+            frame = analytics.dyad_frame(store, a, b, by=by, directed=directed, since=_iso(since),
+                                         until=_iso(until))
+            return [{k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in r.items()}
+                    for r in frame.iter_rows(named=True)]
+
+        rows = cached(store, ("dyad", a.upper(), b.upper(), by, directed, since, until), compute)
         return {"a": a.upper(), "b": b.upper(), "by": by, "directed": directed, "periods": rows}
 
     @app.get(f"{API}/alerts", tags=["dyads"])
@@ -169,9 +197,13 @@ def create_app(store_path: str | Path, *, ingest_token: str | None = None) -> Fa
         """Spikes, new dyads and cooperation-conflict shifts (method: docs/monitoring.md)."""
         from ..monitor import analytics
 
-        frame = analytics.alerts_frame(store, by=by, since=_iso(since), window=window, z=z, min_count=min_count)
-        return [{k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in r.items()}
-                for r in frame.iter_rows(named=True)]
+        def compute() -> list[dict[str, Any]]:
+            frame = analytics.alerts_frame(store, by=by, since=_iso(since), window=window, z=z,
+                                           min_count=min_count)
+            return [{k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in r.items()}
+                    for r in frame.iter_rows(named=True)]
+
+        return list(cached(store, ("alerts", by, since, window, z, min_count), compute))
 
     @app.get(f"{API}/actors/{{code}}", tags=["actors"])
     def actor(code: str, store: Store = Depends(store_dep)) -> dict[str, Any]:
@@ -240,10 +272,11 @@ def create_app(store_path: str | Path, *, ingest_token: str | None = None) -> Fa
     def overview(store: Store = Depends(store_dep)) -> HTMLResponse:
         from ..monitor import analytics
 
-        alerts = analytics.alerts_frame(store, by="week").head(10).iter_rows(named=True)
-        return page("overview.html", counts=store.counts(), dyads=store.top_dyads(limit=15),
-                    latest=store.stories(EventFilter(limit=20), newest_first=True, reports=False),
-                    alerts=list(alerts))
+        alerts = cached(store, ("alerts-page",),
+                        lambda: list(analytics.alerts_frame(store, by="week").head(10).iter_rows(named=True)))
+        dyads = cached(store, ("top", 15, None), lambda: store.top_dyads(limit=15))
+        return page("overview.html", counts=store.counts(), dyads=dyads,
+                    latest=store.stories(EventFilter(limit=20), newest_first=True, reports=False), alerts=alerts)
 
     @app.get("/dyads/{a}/{b}", response_class=HTMLResponse, include_in_schema=False)
     def dyad_page(a: str, b: str, by: str = Query("month", pattern="^(day|week|month|year)$"),
@@ -313,6 +346,17 @@ def _version() -> str:
     from .. import __version__
 
     return __version__
+
+
+def _fingerprint(path: Path) -> tuple[int, ...]:
+    out: list[int] = []
+    for p in (path, path.with_name(path.name + "-wal")):
+        try:
+            st = p.stat()
+            out += [st.st_mtime_ns, st.st_size]
+        except OSError:
+            out += [0, 0]
+    return tuple(out)
 
 
 def _iso(d: dt.date | None) -> str | None:
