@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .ingest import JSONL_SUFFIXES, ReadError, iter_paths, read_paths
+from .ingest import CSV_SUFFIXES, JSONL_SUFFIXES, ReadError, iter_paths, read_paths
 from .model import Article, Event
 from .pipeline import ArticleError, Config, Pipeline, default_pipeline
 from .store import Store, iter_chunks
@@ -37,6 +37,36 @@ class Outcome:
     article: Article | None
     events: list[Event]
     error: str | None = None
+
+
+_FORKED: Pipeline | None = None  # the parent's pipeline, inherited by forked workers
+
+
+def _code_chunk(chunk: list[Article | ReadError]) -> list[Outcome]:
+    assert _FORKED is not None, "worker started without a pipeline"
+    return list(process(chunk, _FORKED))
+
+
+def process_parallel(items: Iterable[Article | ReadError], pipeline: Pipeline, workers: int,
+                     chunk_size: int = 16) -> Iterator[Outcome]:
+    """`process` on `workers` processes, in input order, with a bounded number of chunks in
+    flight (memory stays flat however long the input). Workers are forked, so they share the
+    loaded knowledge base instead of each loading its own."""
+    import multiprocessing as mp
+    from collections import deque
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    global _FORKED
+    _FORKED = pipeline
+    ctx = mp.get_context("fork")
+    pending: deque[Future[list[Outcome]]] = deque()
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        for chunk in iter_chunks(items, chunk_size):
+            pending.append(pool.submit(_code_chunk, chunk))
+            while len(pending) >= workers * 3:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
 
 
 def extract_text(text: str, *, lang: str | None = None, pub_date: str | None = None,
@@ -76,7 +106,7 @@ def count_inputs(paths: Iterable[str | Path]) -> int:
     for p in iter_paths(paths):
         if isinstance(p, ReadError):
             n += 1
-        elif p.suffix.lower() in JSONL_SUFFIXES:
+        elif p.suffix.lower() in JSONL_SUFFIXES or p.suffix.lower() in CSV_SUFFIXES:
             try:
                 with p.open("rb") as fh:
                     n += sum(1 for line in fh if line.strip())
@@ -89,10 +119,15 @@ def count_inputs(paths: Iterable[str | Path]) -> int:
 
 def ingest(paths: Iterable[str | Path], store: Store, *, lang: str | None = None, pub_date: str | None = None,
            pipeline: Pipeline | None = None, batch_size: int = 100,
-           progress: Callable[[int], None] | None = None) -> IngestReport:
-    """Extract and store. Each batch is one transaction; unchanged articles are skipped."""
+           progress: Callable[[int], None] | None = None, workers: int = 1) -> IngestReport:
+    """Extract and store. Each batch is one transaction; unchanged articles are skipped.
+
+    With `workers` > 1, articles are coded in that many worker processes while this
+    process reads the inputs and is the only writer; results are stored in input order,
+    so the store (stories included) is the same as with one worker.
+    """
     return _ingest_items(read_paths(paths, lang=lang, pub_date=pub_date), store, pipeline=pipeline,
-                         batch_size=batch_size, progress=progress)
+                         batch_size=batch_size, progress=progress, workers=workers)
 
 
 def ingest_articles(articles: Iterable[Article], store: Store, *, pipeline: Pipeline | None = None,
@@ -102,7 +137,7 @@ def ingest_articles(articles: Iterable[Article], store: Store, *, pipeline: Pipe
 
 
 def _ingest_items(items: Iterable[Article | ReadError], store: Store, *, pipeline: Pipeline | None,
-                  batch_size: int, progress: Callable[[int], None] | None = None) -> IngestReport:
+                  batch_size: int, progress: Callable[[int], None] | None = None, workers: int = 1) -> IngestReport:
     p = pipeline or default_pipeline()
     kb_version = p.config.kb.version
     report = IngestReport()
@@ -117,7 +152,8 @@ def _ingest_items(items: Iterable[Article | ReadError], store: Store, *, pipelin
                 continue
             yield it
 
-    for chunk in iter_chunks(process(todo(), p), batch_size):
+    outcomes = process(todo(), p) if workers <= 1 else process_parallel(todo(), p, workers)
+    for chunk in iter_chunks(outcomes, batch_size):
         ok: list[tuple[Article, list[Event]]] = []
         errs: list[tuple[str, str]] = []
         for o in chunk:

@@ -58,14 +58,19 @@ def main() -> None:
 
 # --------------------------------------------------------------------------- ingest
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True)  # str: an http(s) feed URL is not a path
 @_store_opt
 @_lang_opts
 @click.option("--batch-size", default=100, show_default=True, help="Articles per transaction.")
+@click.option("--workers", "-j", type=int, default=None,
+              help="Worker processes coding articles (default: all cores; 1 = in this process).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def ingest(paths: tuple[Path, ...], store_path: Path | None, lang: str | None, pub_date: str | None,
-           batch_size: int, quiet: bool) -> None:
-    """Extract events from PATHS (.txt, .html, .jsonl files or folders) and store them."""
+def ingest(paths: tuple[str, ...], store_path: Path | None, lang: str | None, pub_date: str | None,
+           batch_size: int, workers: int | None, quiet: bool) -> None:
+    """Extract events from PATHS and store them: .txt, .html, .jsonl, .csv, RSS/Atom feeds
+    (files or http(s) URLs), .warc/.warc.gz archives, or folders of them."""
+    import os
+
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     total = api.count_inputs(paths)
@@ -75,7 +80,8 @@ def ingest(paths: tuple[Path, ...], store_path: Path | None, lang: str | None, p
         with progress:
             task = progress.add_task("ingest", total=total)
             report = api.ingest(paths, store, lang=lang, pub_date=pub_date, batch_size=batch_size,
-                                progress=lambda n: progress.advance(task, n))
+                                progress=lambda n: progress.advance(task, n),
+                                workers=workers if workers is not None else (os.cpu_count() or 1))
         for source, reason in report.errors:
             _err(f"error: {source}: {reason}")
         click.echo(f"{report.read} read, {report.stored} stored, {report.unchanged} unchanged, "
