@@ -6,7 +6,10 @@
 
 from __future__ import annotations
 
+import signal
+import threading
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -75,15 +78,44 @@ def extract_text(text: str, *, lang: str | None = None, pub_date: str | None = N
     return p.extract(Article.make(text, lang=lang, pub_date=pub_date, doc_id=doc_id))
 
 
+class _TimeUp(Exception):
+    pass
+
+
+def _alarm(signum: int, frame: object) -> None:
+    raise _TimeUp
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Stop one article after `seconds` (SIGALRM; only possible in a process's main thread,
+    which is where the CLI and the ingest workers run it)."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+    old = signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
 def process(items: Iterable[Article | ReadError], pipeline: Pipeline) -> Iterator[Outcome]:
-    """Run the pipeline on each article; errors become outcomes, never exceptions."""
+    """Run the pipeline on each article; errors become outcomes, never exceptions, and no
+    article runs longer than the config's `max_seconds`."""
+    limit = pipeline.config.max_seconds
     for it in items:
         if isinstance(it, ReadError):
             yield Outcome(source=it.source, article=None, events=[], error=it.reason)
             continue
         src = it.source_path or it.key
         try:
-            events = pipeline.extract(it)
+            with _time_limit(limit):
+                events = pipeline.extract(it)
+        except _TimeUp:
+            yield Outcome(source=src, article=it, events=[], error=f"took longer than {limit:g} s; stopped")
         except ArticleError as e:
             yield Outcome(source=src, article=it, events=[], error=str(e))
         except RecursionError:

@@ -36,6 +36,7 @@ class Config:
     keep_negated: bool = False
     require_actor: bool = True  # False: keep events whose actor is unknown (type-only evaluation)
     date_backend: str = "auto"  # "rules", "rules+duckling", or "auto" (Duckling for all but Italian)
+    max_seconds: float = 60.0  # one article taking longer is stopped and reported (see api.process)
 
 
 class Stage(Protocol):
