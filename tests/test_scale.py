@@ -217,3 +217,51 @@ def test_deeply_nested_html_is_read_or_refused_cleanly(tmp_path, fuzz_pipeline, 
     assert time.perf_counter() - t < 30
     assert len(out) == 1
     assert out[0].error is None or "internal error" not in out[0].error, out[0].error
+
+
+def test_watch_picks_up_new_files(tmp_path, pipeline):
+    from cronaca.api import watch
+
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "a.txt").write_text("Il 19 giugno 2024 il presidente russo Vladimir Putin ha incontrato Kim Jong Un.")
+    calls = []
+
+    def stop() -> bool:
+        calls.append(1)
+        if len(calls) == 1:  # a file arrives while watching
+            (d / "b.txt").write_text("Il 20 giugno 2024 la Corea del Sud ha criticato la Russia.")
+            return False
+        return True
+
+    with Store(tmp_path / "s.sqlite") as s:
+        total = watch(d, s, every=0.01, pipeline=pipeline, stop=stop)
+        assert total.stored == 2 and s.counts()["articles"] == 2
+
+
+def test_poll_reads_a_feed_by_url_and_skips_what_it_has(tmp_path, pipeline):
+    import http.server
+    import threading
+
+    from cronaca.api import poll
+
+    (tmp_path / "feed.rss").write_text(RSS)
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *a):
+            pass
+
+    handler = lambda *a, **kw: Quiet(*a, directory=str(tmp_path), **kw)  # noqa: E731
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{srv.server_address[1]}/feed.rss"
+    try:
+        with Store(tmp_path / "s.sqlite") as s:
+            first = poll([url], s, once=True, pipeline=pipeline)
+            again = poll([url, str(tmp_path / "missing.rss")], s, once=True, pipeline=pipeline)
+    finally:
+        srv.shutdown()
+        srv.server_close()
+    assert first.stored == 1 and len(first.errors) == 1  # the empty entry is reported
+    assert again.stored == 0 and again.unchanged == 1
+    assert any("no such file" in r for _, r in again.errors)

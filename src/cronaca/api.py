@@ -200,3 +200,79 @@ def _ingest_items(items: Iterable[Article | ReadError], store: Store, *, pipelin
         if progress:
             progress(len(chunk))
     return report
+
+
+def parse_every(text: str) -> float:
+    """'30s', '15m', '2h', '1d' or plain seconds, as seconds."""
+    import re
+
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*", text)
+    if not m:
+        raise ValueError(f"cannot read the interval {text!r}; use e.g. 30s, 15m, 2h")
+    return float(m[1]) * {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}[m[2]]
+
+
+def watch(folder: str | Path, store: Store, *, every: float = 10.0, once: bool = False,
+          pipeline: Pipeline | None = None, workers: int = 1,
+          on_report: Callable[[IngestReport], None] | None = None,
+          stop: Callable[[], bool] | None = None) -> IngestReport:
+    """Ingest the files of `folder` now and then every `every` seconds: new files and files
+    that changed since they were last seen (by size and modification time). Articles already
+    stored are skipped anyway, so a restart re-reads nothing twice into the store."""
+    import time
+
+    p = pipeline or default_pipeline()
+    seen: dict[str, tuple[int, int]] = {}
+    total = IngestReport()
+    while True:
+        todo = []
+        for f in iter_paths([folder]):
+            if isinstance(f, ReadError):
+                continue
+            try:
+                st = f.stat()
+            except OSError:
+                continue
+            key = (st.st_size, st.st_mtime_ns)
+            if seen.get(str(f)) != key:
+                seen[str(f)] = key
+                todo.append(f)
+        if todo:
+            rep = ingest(todo, store, pipeline=p, workers=workers)
+            _add(total, rep)
+            if on_report:
+                on_report(rep)
+        if once or (stop and stop()):
+            return total
+        time.sleep(every)
+
+
+def poll(feeds: list[str], store: Store, *, every: float = 900.0, once: bool = False,
+         pipeline: Pipeline | None = None, on_report: Callable[[IngestReport], None] | None = None,
+         stop: Callable[[], bool] | None = None) -> IngestReport:
+    """Read RSS/Atom feeds (URLs or files) now and then every `every` seconds; entries already
+    stored are skipped. A feed that fails is reported and tried again next time."""
+    import time
+
+    from .ingest import read_feed, read_paths
+
+    p = pipeline or default_pipeline()
+    total = IngestReport()
+    while True:
+        for feed in feeds:
+            items = read_feed(feed) if feed.startswith(("http://", "https://")) else read_paths([feed])
+            rep = _ingest_items(items, store, pipeline=p, batch_size=100)
+            _add(total, rep)
+            if on_report:
+                on_report(rep)
+        if once or (stop and stop()):
+            return total
+        time.sleep(every)
+
+
+def _add(total: IngestReport, rep: IngestReport) -> None:
+    total.read += rep.read
+    total.stored += rep.stored
+    total.unchanged += rep.unchanged
+    total.events += rep.events
+    total.errors.extend(rep.errors)

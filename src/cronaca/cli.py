@@ -90,6 +90,53 @@ def ingest(paths: tuple[str, ...], store_path: Path | None, lang: str | None, pu
         sys.exit(1)
 
 
+def _every(value: str) -> float:
+    try:
+        return api.parse_every(value)
+    except ValueError as e:
+        raise click.BadParameter(str(e)) from e
+
+
+def _report_line(rep: api.IngestReport) -> None:
+    import datetime as dt
+
+    now = dt.datetime.now().strftime("%H:%M:%S")
+    for source, reason in rep.errors:
+        _err(f"error: {source}: {reason}")
+    if rep.read:
+        click.echo(f"{now} {rep.read} read, {rep.stored} stored, {rep.unchanged} unchanged, {rep.events} events, "
+                   f"{len(rep.errors)} errors")
+
+
+@main.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@_store_opt
+@click.option("--every", default="10s", show_default=True, help="How often to look (30s, 15m, 1h).")
+@click.option("--workers", "-j", type=int, default=1, show_default=True)
+@click.option("--once", is_flag=True, help="Look once and exit.")
+def watch(folder: Path, store_path: Path | None, every: str, workers: int, once: bool) -> None:
+    """Ingest FOLDER's files, then new and changed files as they appear (Ctrl-C stops)."""
+    with _open(store_path) as store:
+        try:
+            api.watch(folder, store, every=_every(every), once=once, workers=workers, on_report=_report_line)
+        except KeyboardInterrupt:
+            _err("stopped")
+
+
+@main.command()
+@click.argument("feeds", nargs=-1, required=True)
+@_store_opt
+@click.option("--every", default="15m", show_default=True, help="How often to read the feeds (30s, 15m, 1h).")
+@click.option("--once", is_flag=True, help="Read once and exit.")
+def poll(feeds: tuple[str, ...], store_path: Path | None, every: str, once: bool) -> None:
+    """Read RSS/Atom FEEDS (http(s) URLs or files) now and every so often; new entries are stored."""
+    with _open(store_path) as store:
+        try:
+            api.poll(list(feeds), store, every=_every(every), once=once, on_report=_report_line)
+        except KeyboardInterrupt:
+            _err("stopped")
+
+
 # --------------------------------------------------------------------------- extract
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
