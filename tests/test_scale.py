@@ -265,3 +265,22 @@ def test_poll_reads_a_feed_by_url_and_skips_what_it_has(tmp_path, pipeline):
     assert first.stored == 1 and len(first.errors) == 1  # the empty entry is reported
     assert again.stored == 0 and again.unchanged == 1
     assert any("no such file" in r for _, r in again.errors)
+
+
+def test_dask_local_cluster_stores_what_local_workers_do(tmp_path, pipeline):
+    pytest.importorskip("dask.distributed", reason="the dask extra is not installed (pip install 'cronaca[dask]')")
+    from cronaca.distributed import ingest_dask, load_partitions
+
+    corpus = _corpus(tmp_path, 1)
+    with Store(tmp_path / "local.sqlite") as s:
+        ingest([corpus], s, pipeline=pipeline, workers=1)
+    parts = tmp_path / "parts"
+    with Store(tmp_path / "dask.sqlite") as s:
+        rep = ingest_dask([corpus], s, workers=2, partitions=parts, batch_size=6, pipeline=pipeline)
+        assert rep.stored == 19 and len(rep.errors) == 1
+    assert _snapshot(tmp_path / "local.sqlite") == _snapshot(tmp_path / "dask.sqlite")
+    # the kept partitions load into another store on their own
+    assert len(list(parts.glob("*.parquet"))) == 4
+    with Store(tmp_path / "later.sqlite") as s:
+        load_partitions(parts, s)
+    assert _snapshot(tmp_path / "later.sqlite") == _snapshot(tmp_path / "local.sqlite")

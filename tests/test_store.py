@@ -102,9 +102,9 @@ def test_not_a_store(tmp_path):
 def test_failed_batch_leaves_the_store_unchanged(tmp_path, corpus, monkeypatch):
     path = tmp_path / "s.sqlite"
     with Store(path) as s:
-        def boom(self, ev):
+        def boom(self, rec, article_id):
             raise sqlite3.OperationalError("disk full (simulated)")
-        monkeypatch.setattr(Store, "_insert_event", boom)
+        monkeypatch.setattr(Store, "_insert_record", boom)
         with pytest.raises(sqlite3.OperationalError):
             ingest([corpus], s)
         assert s.counts() == {"articles": 0, "events": 0, "errors": 0}

@@ -64,9 +64,16 @@ def main() -> None:
 @click.option("--batch-size", default=100, show_default=True, help="Articles per transaction.")
 @click.option("--workers", "-j", type=int, default=None,
               help="Worker processes coding articles (default: all cores; 1 = in this process).")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Code articles in local worker processes, or on a Dask cluster (docs/scale.md).")
+@click.option("--scheduler", default=None, help="Dask scheduler address (tcp://HOST:PORT); default: a LocalCluster.")
+@click.option("--partitions", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for the cluster's Parquet partitions (shared by all workers on a real cluster); "
+                   "kept when given.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def ingest(paths: tuple[str, ...], store_path: Path | None, lang: str | None, pub_date: str | None,
-           batch_size: int, workers: int | None, quiet: bool) -> None:
+           batch_size: int, workers: int | None, engine: str, scheduler: str | None, partitions: Path | None,
+           quiet: bool) -> None:
     """Extract events from PATHS and store them: .txt, .html, .jsonl, .csv, RSS/Atom feeds
     (files or http(s) URLs), .warc/.warc.gz archives, or folders of them."""
     import os
@@ -79,9 +86,15 @@ def ingest(paths: tuple[str, ...], store_path: Path | None, lang: str | None, pu
                             disable=quiet or not sys.stderr.isatty(), transient=True)
         with progress:
             task = progress.add_task("ingest", total=total)
-            report = api.ingest(paths, store, lang=lang, pub_date=pub_date, batch_size=batch_size,
-                                progress=lambda n: progress.advance(task, n),
-                                workers=workers if workers is not None else (os.cpu_count() or 1))
+            n_workers = workers if workers is not None else (os.cpu_count() or 1)
+            if engine == "dask":
+                from .distributed import ingest_dask
+
+                report = ingest_dask(paths, store, scheduler=scheduler, workers=n_workers, partitions=partitions,
+                                     lang=lang, pub_date=pub_date, progress=lambda n: progress.advance(task, n))
+            else:
+                report = api.ingest(paths, store, lang=lang, pub_date=pub_date, batch_size=batch_size,
+                                    progress=lambda n: progress.advance(task, n), workers=n_workers)
         for source, reason in report.errors:
             _err(f"error: {source}: {reason}")
         click.echo(f"{report.read} read, {report.stored} stored, {report.unchanged} unchanged, "
@@ -106,6 +119,20 @@ def _report_line(rep: api.IngestReport) -> None:
     if rep.read:
         click.echo(f"{now} {rep.read} read, {rep.stored} stored, {rep.unchanged} unchanged, {rep.events} events, "
                    f"{len(rep.errors)} errors")
+
+
+@main.command(name="load-parts")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@_store_opt
+def load_parts(folder: Path, store_path: Path | None) -> None:
+    """Store the Parquet partitions a cluster wrote to FOLDER (see `ingest --engine dask --partitions`)."""
+    from .distributed import load_partitions
+
+    with _open(store_path) as store:
+        rep = load_partitions(folder, store)
+    _report_line(rep)
+    if rep.failed:
+        sys.exit(1)
 
 
 @main.command()

@@ -138,30 +138,38 @@ class Store:
         An article already stored with the same knowledge-base version is left as it
         is (idempotent re-ingest); with another version its events are replaced.
         """
+        rows = [(article_row(art, events[0].language if events else art.lang), [ev.to_json() for ev in events])
+                for art, events in results]
+        return self.write_records(rows, kb_version, errors)
+
+    def write_records(self, rows: Sequence[tuple[dict[str, Any], list[dict[str, Any]]]], kb_version: str,
+                      errors: Sequence[tuple[str, str]] = ()) -> int:
+        """`write_batch` from plain records: an article row (`article_row`) and its events as
+        SPEC.md records, as Parquet partitions from a cluster carry them."""
         c = self.conn
         n = 0
         new_ids: list[str] = []
         orphaned: list[str] = []
         c.execute("BEGIN IMMEDIATE")
         try:
-            for art, events in results:
-                row = c.execute("SELECT kb_version FROM articles WHERE id = ?", (art.id,)).fetchone()
+            for art, records in rows:
+                row = c.execute("SELECT kb_version FROM articles WHERE id = ?", (art["id"],)).fetchone()
                 if row is not None:
                     if row[0] == kb_version:
                         continue
                     orphaned += [r[0] for r in c.execute(
                         "SELECT DISTINCT story_id FROM story_reports WHERE event_id IN "
-                        "(SELECT id FROM events WHERE article_id = ?)", (art.id,))]
-                    c.execute("DELETE FROM articles WHERE id = ?", (art.id,))
+                        "(SELECT id FROM events WHERE article_id = ?)", (art["id"],))]
+                    c.execute("DELETE FROM articles WHERE id = ?", (art["id"],))
                 c.execute(
                     "INSERT INTO articles (id, doc_id, text, lang, title, url, outlet, pub_date, source, "
                     "kb_version, n_events, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (art.id, art.key, art.text, events[0].language if events else art.lang, art.title,
-                     art.url, art.outlet, art.pub_date, art.source_path, kb_version, len(events), _now()),
+                    (art["id"], art["doc_id"], art["text"], art["lang"], art["title"], art["url"], art["outlet"],
+                     art["pub_date"], art["source"], kb_version, len(records), _now()),
                 )
-                for ev in events:
-                    self._insert_event(ev)
-                    new_ids.append(ev.id)
+                for rec in records:
+                    self._insert_record(rec, art["id"])
+                    new_ids.append(rec["id"])
                     n += 1
             if orphaned:
                 stories.unlink_and_rebuild(c, orphaned)
@@ -175,26 +183,29 @@ class Store:
             raise
         return n
 
-    def _insert_event(self, ev: Event) -> None:
-        rec = ev.to_json()
-        prov = ev.provenance
+    def _insert_record(self, rec: dict[str, Any], article_id: str) -> None:
+        loc = rec.get("event_loc") or {}
+        attr = rec.get("attribution") or {}
+        prov = rec.get("provenance") or {}
+        ti, ci = rec["text_info"], rec["cite_info"]
         self.conn.execute(
             "INSERT OR REPLACE INTO events (id, article_id, doc_id, event, mode, cameo, goldstein, quad_class, "
             "plover_score, date, date_precision, date_basis, loc_name, loc_code, lat, lon, attr_code, modality, "
             "confidence, symmetric, start, \"end\", lang, kb_version, stage, lexicon, record) "
             "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (ev.id, ev.article_id, ev.doc_id, ev.event, ev.mode, ev.cameo, ev.goldstein, ev.quad_class,
-             plover_score(ev.event, ev.mode), ev.date, ev.date_precision, ev.date_basis,
-             ev.event_loc.name if ev.event_loc else None, ev.event_loc.code if ev.event_loc else None,
-             ev.event_loc.lat if ev.event_loc else None, ev.event_loc.lon if ev.event_loc else None,
-             ev.attribution.code if ev.attribution else None, ev.modality, ev.confidence, int(ev.symmetric),
-             ev.start, ev.end, ev.language, prov.kb_version if prov else "", prov.stage if prov else "",
-             prov.lexicon if prov else None, json.dumps(rec, ensure_ascii=False)),
+            (rec["id"], article_id, rec["doc_id"], rec["event"], rec.get("mode"), rec.get("cameo"),
+             rec.get("goldstein"), rec.get("quad_class"), plover_score(rec["event"], rec.get("mode")),
+             rec.get("date"), rec["date_precision"], rec["date_basis"], loc.get("name"), loc.get("code"),
+             loc.get("lat"), loc.get("lon"), attr.get("code"), rec["modality"], rec["confidence"],
+             int(bool(rec.get("symmetric"))), ti["start"], ti["end"], ci.get("language"),
+             prov.get("kb_version", ""), prov.get("stage", ""), prov.get("lexicon"),
+             json.dumps(rec, ensure_ascii=False)),
         )
-        rows = [(ev.id, "actor", i, a.code, a.sector, a.identifier_id, a.entity_text) for i, a in enumerate(ev.actor)]
-        rows += [(ev.id, "recipient", i, a.code, a.sector, a.identifier_id, a.entity_text)
-                 for i, a in enumerate(ev.recipient)]
-        self.conn.executemany("INSERT OR REPLACE INTO event_entities VALUES (?,?,?,?,?,?,?)", rows)
+        ents = [(rec["id"], "actor", i, a["code"], a.get("sector"), a.get("identifier_id"), a.get("entity_text"))
+                for i, a in enumerate(rec["actor"])]
+        ents += [(rec["id"], "recipient", i, a["code"], a.get("sector"), a.get("identifier_id"), a.get("entity_text"))
+                 for i, a in enumerate(rec["recipient"])]
+        self.conn.executemany("INSERT OR REPLACE INTO event_entities VALUES (?,?,?,?,?,?,?)", ents)
 
     # ------------------------------------------------------------------ reading
     def counts(self) -> dict[str, int]:
@@ -403,6 +414,12 @@ class Store:
     def article(self, doc_id: str) -> dict[str, Any] | None:
         r = self.conn.execute("SELECT * FROM articles WHERE doc_id = ? OR id = ?", (doc_id, doc_id)).fetchone()
         return dict(r) if r else None
+
+
+def article_row(art: Article, lang: str | None) -> dict[str, Any]:
+    """The articles-table fields of an Article (the form Parquet partitions carry)."""
+    return {"id": art.id, "doc_id": art.key, "text": art.text, "lang": lang, "title": art.title, "url": art.url,
+            "outlet": art.outlet, "pub_date": art.pub_date, "source": art.source_path}
 
 
 def _limit(sql: list[str], args: list[Any], f: EventFilter) -> None:
