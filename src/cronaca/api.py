@@ -168,23 +168,27 @@ def ingest_articles(articles: Iterable[Article], store: Store, *, pipeline: Pipe
     return _ingest_items(articles, store, pipeline=pipeline, batch_size=batch_size)
 
 
+def skip_stored(items: Iterable[Article | ReadError], store: Store, kb_version: str, report: IngestReport,
+                progress: Callable[[int], None] | None = None) -> Iterator[Article | ReadError]:
+    """The inputs still to code: an article stored under this knowledge-base version is
+    counted as unchanged and skipped (what makes re-ingest and restarts idempotent)."""
+    for it in items:
+        if isinstance(it, Article) and store.has_article(it.id, kb_version):
+            report.read += 1
+            report.unchanged += 1
+            if progress:
+                progress(1)
+            continue
+        yield it
+
+
 def _ingest_items(items: Iterable[Article | ReadError], store: Store, *, pipeline: Pipeline | None,
                   batch_size: int, progress: Callable[[int], None] | None = None, workers: int = 1) -> IngestReport:
     p = pipeline or default_pipeline()
     kb_version = p.config.kb.version
     report = IngestReport()
-
-    def todo() -> Iterator[Article | ReadError]:
-        for it in items:
-            if isinstance(it, Article) and store.has_article(it.id, kb_version):
-                report.read += 1
-                report.unchanged += 1
-                if progress:
-                    progress(1)
-                continue
-            yield it
-
-    outcomes = process(todo(), p) if workers <= 1 else process_parallel(todo(), p, workers)
+    todo = skip_stored(items, store, kb_version, report, progress)
+    outcomes = process(todo, p) if workers <= 1 else process_parallel(todo, p, workers)
     for chunk in iter_chunks(outcomes, batch_size):
         ok: list[tuple[Article, list[Event]]] = []
         errs: list[tuple[str, str]] = []

@@ -20,11 +20,11 @@ from __future__ import annotations
 import json
 import tempfile
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from .api import IngestReport, process
+from .api import IngestReport, process, skip_stored
 from .ingest import ReadError, read_paths
 from .model import Article
 from .pipeline import Pipeline, default_pipeline
@@ -130,16 +130,6 @@ def ingest_dask(paths: Iterable[str | Path], store: Store, *, scheduler: str | N
     try:
         n_workers = max(1, len(client.scheduler_info().get("workers", {})) or workers)
 
-        def todo() -> Iterator[Article | ReadError]:
-            for it in read_paths(paths, lang=lang, pub_date=pub_date):
-                if isinstance(it, Article) and store.has_article(it.id, kb_version):
-                    report.read += 1
-                    report.unchanged += 1
-                    if progress:
-                        progress(1)
-                    continue
-                yield it
-
         pending: deque[tuple[Any, int]] = deque()
 
         def drain_one() -> None:
@@ -151,7 +141,8 @@ def ingest_dask(paths: Iterable[str | Path], store: Store, *, scheduler: str | N
             if progress:
                 progress(n)
 
-        for k, chunk in enumerate(iter_chunks(todo(), batch_size)):
+        todo = skip_stored(read_paths(paths, lang=lang, pub_date=pub_date), store, kb_version, report, progress)
+        for k, chunk in enumerate(iter_chunks(todo, batch_size)):
             out = str(folder / f"part-{k:06d}.parquet")
             pending.append((client.submit(code_partition, [_as_dict(x) for x in chunk], out, pure=False),
                             len(chunk)))

@@ -11,7 +11,7 @@ A compound actor exports its first member as Actor1 and every member in Actor1Co
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -125,24 +125,13 @@ def story_row(s: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _chunks(items: Iterable[dict[str, Any]], n: int = 50_000) -> Iterator[list[dict[str, Any]]]:
-    buf: list[dict[str, Any]] = []
-    for x in items:
-        buf.append(x)
-        if len(buf) >= n:
-            yield buf
-            buf = []
-    if buf:
-        yield buf
-
-
 def export(store: Store, out: Path, *, what: str = "events", fmt: str | None = None,
            f: EventFilter | None = None) -> int:
     """Write events or stories to `out` (format from `fmt` or the suffix); returns rows written.
 
     Written to a temporary file and renamed, so a failed export never leaves half a file.
     """
-    from ..store import EventFilter
+    from ..store import EventFilter, iter_chunks
 
     f = f or EventFilter()
     fmt = fmt or out.suffix.lstrip(".").lower()
@@ -162,7 +151,7 @@ def export(store: Store, out: Path, *, what: str = "events", fmt: str | None = N
         else:
             schema = EVENT_SCHEMA if what == "events" else STORY_SCHEMA
             to_row = event_row if what == "events" else story_row
-            frames = [pl.DataFrame([to_row(r) for r in chunk], schema=schema) for chunk in _chunks(records)]
+            frames = [pl.DataFrame([to_row(r) for r in chunk], schema=schema) for chunk in iter_chunks(records, 50_000)]
             df = pl.concat(frames) if frames else pl.DataFrame(schema=schema)
             n = df.height
             if fmt == "csv":

@@ -222,26 +222,10 @@ class Store:
 
     def events_json(self, f: EventFilter = EventFilter()) -> Iterator[str]:
         """The records as stored JSON text, for callers that pass them on unparsed (the API)."""
-        sql = ["SELECT e.record FROM events e WHERE 1=1"]
-        args: list[Any] = []
-        if f.actor:
-            sql.append("AND e.id IN (SELECT event_id FROM event_entities WHERE role IN ('actor') AND code = ?)")
-            args.append(f.actor.upper())
-        if f.recipient:
-            sql.append("AND e.id IN (SELECT event_id FROM event_entities WHERE role = 'recipient' AND code = ?)")
-            args.append(f.recipient.upper())
-        if f.type:
-            sql.append("AND e.event = ?")
-            args.append(f.type.upper())
-        if f.since:
-            sql.append("AND e.date >= ?")
-            args.append(f.since)
-        if f.until:
-            sql.append("AND e.date <= ?")
-            args.append(f.until)
-        if f.doc_id:
-            sql.append("AND e.doc_id = ?")
-            args.append(f.doc_id)
+        sql, args = _where(["SELECT e.record FROM events e WHERE 1=1"], [], f, {
+            "actor": "e.id IN (SELECT event_id FROM event_entities WHERE role = 'actor' AND code = ?)",
+            "recipient": "e.id IN (SELECT event_id FROM event_entities WHERE role = 'recipient' AND code = ?)",
+            "type": "e.event = ?", "since": "e.date >= ?", "until": "e.date <= ?", "doc_id": "e.doc_id = ?"})
         sql.append("ORDER BY e.date IS NULL, e.date, e.doc_id, e.start")
         _limit(sql, args, f)
         for r in self.conn.execute(" ".join(sql), args):
@@ -301,27 +285,12 @@ class Store:
     def stories(self, f: EventFilter = EventFilter(), *, min_sources: int = 1, reports: bool = True,
                 newest_first: bool = False) -> list[dict[str, Any]]:
         """Story-events, filtered like events; each with its reports (event ids, documents, evidence)."""
-        sql = ["SELECT s.* FROM stories s WHERE s.n_sources >= ?"]
-        args: list[Any] = [min_sources]
-        if f.actor:
-            sql.append("AND s.id IN (SELECT story_id FROM story_keys WHERE a = ? AND b = '*')")
-            args.append(f.actor.upper())
-        if f.recipient:
-            sql.append("AND s.id IN (SELECT story_id FROM story_dyads WHERE b = ?)")
-            args.append(f.recipient.upper())
-        if f.type:
-            sql.append("AND s.event = ?")
-            args.append(f.type.upper())
-        if f.since:
-            sql.append("AND s.date >= ?")
-            args.append(f.since)
-        if f.until:
-            sql.append("AND s.date <= ?")
-            args.append(f.until)
-        if f.doc_id:
-            sql.append("AND s.id IN (SELECT r.story_id FROM story_reports r JOIN events e ON e.id = r.event_id "
-                       "WHERE e.doc_id = ?)")
-            args.append(f.doc_id)
+        sql, args = _where(["SELECT s.* FROM stories s WHERE s.n_sources >= ?"], [min_sources], f, {
+            "actor": "s.id IN (SELECT story_id FROM story_keys WHERE a = ? AND b = '*')",
+            "recipient": "s.id IN (SELECT story_id FROM story_dyads WHERE b = ?)",
+            "type": "s.event = ?", "since": "s.date >= ?", "until": "s.date <= ?",
+            "doc_id": "s.id IN (SELECT r.story_id FROM story_reports r JOIN events e ON e.id = r.event_id "
+                      "WHERE e.doc_id = ?)"})
         sql.append("ORDER BY s.date IS NULL, s.date DESC, s.id DESC" if newest_first else
                    "ORDER BY s.date IS NULL, s.date, s.id")
         _limit(sql, args, f)
@@ -420,6 +389,17 @@ def article_row(art: Article, lang: str | None) -> dict[str, Any]:
     """The articles-table fields of an Article (the form Parquet partitions carry)."""
     return {"id": art.id, "doc_id": art.key, "text": art.text, "lang": lang, "title": art.title, "url": art.url,
             "outlet": art.outlet, "pub_date": art.pub_date, "source": art.source_path}
+
+
+def _where(sql: list[str], args: list[Any], f: EventFilter,
+           conditions: dict[str, str]) -> tuple[list[str], list[Any]]:
+    """Add the condition of each filter field that is set; codes and types are upper-cased."""
+    for name, cond in conditions.items():
+        v = getattr(f, name)
+        if v:
+            sql.append("AND " + cond)
+            args.append(v.upper() if name in ("actor", "recipient", "type") else v)
+    return sql, args
 
 
 def _limit(sql: list[str], args: list[Any], f: EventFilter) -> None:
