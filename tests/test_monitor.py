@@ -237,3 +237,18 @@ def test_monitoring_commands(demo_store, tmp_path):
         out = r.invoke(main, cmd, env=env)
         assert out.exit_code == 0, (cmd, out.output)
     assert "GLOBALEVENTID" in (tmp_path / "x.csv").read_text().splitlines()[0]
+
+
+def test_a_store_from_before_stories_gets_its_reports_merged_on_upgrade(tmp_path):
+    path = tmp_path / "old.sqlite"
+    with Store(path) as s:
+        ingest(_demo_paths()[1:], s)
+        n_stories = s.conn.execute("SELECT count(*) FROM stories").fetchone()[0]
+        # make it look like a schema-1 store
+        s.conn.execute("DROP INDEX events_order")
+        for t in ("story_dyads", "story_keys", "story_reports", "stories"):
+            s.conn.execute(f"DROP TABLE {t}")
+        s.conn.execute("DELETE FROM schema_migrations WHERE version >= 2")
+    with Store(path) as s:
+        assert s.schema_version() >= 3
+        assert s.conn.execute("SELECT count(*) FROM stories").fetchone()[0] == n_stories

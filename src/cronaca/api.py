@@ -223,12 +223,10 @@ def watch(folder: str | Path, store: Store, *, every: float = 10.0, once: bool =
     """Ingest the files of `folder` now and then every `every` seconds: new files and files
     that changed since they were last seen (by size and modification time). Articles already
     stored are skipped anyway, so a restart re-reads nothing twice into the store."""
-    import time
-
     p = pipeline or default_pipeline()
     seen: dict[str, tuple[int, int]] = {}
-    total = IngestReport()
-    while True:
+
+    def rounds() -> Iterator[IngestReport]:
         todo = []
         for f in iter_paths([folder]):
             if isinstance(f, ReadError):
@@ -242,13 +240,9 @@ def watch(folder: str | Path, store: Store, *, every: float = 10.0, once: bool =
                 seen[str(f)] = key
                 todo.append(f)
         if todo:
-            rep = ingest(todo, store, pipeline=p, workers=workers)
-            _add(total, rep)
-            if on_report:
-                on_report(rep)
-        if once or (stop and stop()):
-            return total
-        time.sleep(every)
+            yield ingest(todo, store, pipeline=p, workers=workers)
+
+    return _repeat(rounds, every=every, once=once, on_report=on_report, stop=stop)
 
 
 def poll(feeds: list[str], store: Store, *, every: float = 900.0, once: bool = False,
@@ -256,16 +250,26 @@ def poll(feeds: list[str], store: Store, *, every: float = 900.0, once: bool = F
          stop: Callable[[], bool] | None = None) -> IngestReport:
     """Read RSS/Atom feeds (URLs or files) now and then every `every` seconds; entries already
     stored are skipped. A feed that fails is reported and tried again next time."""
-    import time
-
-    from .ingest import read_feed, read_paths
+    from .ingest import read_feed
 
     p = pipeline or default_pipeline()
-    total = IngestReport()
-    while True:
+
+    def rounds() -> Iterator[IngestReport]:
         for feed in feeds:
             items = read_feed(feed) if feed.startswith(("http://", "https://")) else read_paths([feed])
-            rep = _ingest_items(items, store, pipeline=p, batch_size=100)
+            yield _ingest_items(items, store, pipeline=p, batch_size=100)
+
+    return _repeat(rounds, every=every, once=once, on_report=on_report, stop=stop)
+
+
+def _repeat(rounds: Callable[[], Iterable[IngestReport]], *, every: float, once: bool,
+            on_report: Callable[[IngestReport], None] | None, stop: Callable[[], bool] | None) -> IngestReport:
+    """Run `rounds` now and every `every` seconds until `once` or `stop()`; the sum of reports."""
+    import time
+
+    total = IngestReport()
+    while True:
+        for rep in rounds():
             _add(total, rep)
             if on_report:
                 on_report(rep)

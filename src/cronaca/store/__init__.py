@@ -102,6 +102,9 @@ class Store:
                     if stmt.strip():
                         c.execute(stmt)
                 c.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", (num, name, _now()))
+                if name == "stories" and c.execute("SELECT 1 FROM events LIMIT 1").fetchone():
+                    # a store made before story-events: merge the reports it already holds
+                    stories.rebuild_all(c)
                 c.execute("COMMIT")
             except Exception:
                 c.execute("ROLLBACK")
