@@ -430,3 +430,11 @@ def test_guerrillas_however_spelt_and_a_support_verb_engage_in():
     assert any(e[0] == "ASSAULT" and e[1] == ["SRB"] for e in ev(doc)), ev(doc)
     doc = run("Afghan guerillas attacked a government convoy near Kabul.", lang="en")
     assert any(e[0] == "ASSAULT" and e[1] == ["AFG"] for e in ev(doc)), ev(doc)
+
+
+def test_reaching_a_deal_is_not_arriving_and_a_future_reflexive_meeting_is_planned():
+    doc = run("El gobierno de España y el gobierno de Francia han llegado a un acuerdo.", lang="es")
+    assert any(e[0] == "AGREE" for e in ev(doc)) and not any(e[0] == "CONSULT" for e in ev(doc)), ev(doc)
+    # "si riuniranno": a literal form with a future ending is future, and a planned meeting is AGREE
+    doc = run("I ministri degli esteri di Francia e Germania si riuniranno a Parigi.")
+    assert any(e[0] == "AGREE" for e in ev(doc)) and not any(e[0] == "CONSULT" for e in ev(doc)), ev(doc)

@@ -86,6 +86,17 @@ def _it_stem_fix(stem: str, ending: str) -> str:
     return stem
 
 
+#: future endings of a literal form's last word ("si riuniranno", "se reunirán", "se réuniront")
+_FUTURE_ENDINGS = {"it": ("ranno", "rà", "remo", "rete"), "es": ("rán", "rá", "remos", "réis"),
+                   "fr": ("ront", "rons", "rez")}
+
+
+def _literal_tense(form: str, lang: str) -> str:
+    """Literal forms in the data are past unless tagged; a future ending says otherwise."""
+    last = form.split()[-1].lower() if form.split() else ""
+    return "fut" if len(last) > 5 and last.endswith(_FUTURE_ENDINGS.get(lang, ())) else "past"
+
+
 def verb_forms(lang: str, lemma: str) -> dict[str, str]:
     """Regular forms of a verb with a tense tag each. Irregular forms come from data."""
     lemma = lemma.strip()
@@ -186,7 +197,7 @@ def _load_triggers(lang: str, raw: list[dict[str, Any]], fname: str) -> tuple[Tr
                 if len(f) >= 4 or " " in f:
                     forms.setdefault(phrase_norms(f, lang), t)
         for f in rec.get("forms", []):
-            tense = "past"
+            tense = _literal_tense(str(f), lang)
             if isinstance(f, dict):
                 (f, tense), = f.items()
             forms.setdefault(phrase_norms(str(f), lang), tense)
