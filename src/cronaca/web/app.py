@@ -37,6 +37,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from ..store import EventFilter, Store, StoreError
 
 API = "/api/v1"
+_CHART_PERIODS = {"day": 120, "week": 104, "month": 60, "year": 40}
 MAX_LIMIT = 1000
 MAX_INGEST = 100
 _CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
@@ -286,9 +287,13 @@ def create_app(store_path: str | Path, *, ingest_token: str | None = None) -> Fa
         a, b = a.upper(), b.upper()
         frame = analytics.dyad_frame(store, a, b, by=by)
         rows = list(frame.iter_rows(named=True))
+        # the chart shows the latest periods (a passing mention of 2000 would squeeze 2024 into a
+        # sliver); the table below keeps them all
+        recent = rows[-_CHART_PERIODS[by]:]
+        earlier = sum(r["stories"] for r in rows[: len(rows) - len(recent)])
         sts = store.dyad_stories(a, b, limit=200)
         sources = Counter(r["outlet"] or r["doc_id"] for s in sts for r in s["reports"])
-        return page("dyad.html", a=a, b=b, by=by, rows=rows, chart=_chart(rows), stories=sts,
+        return page("dyad.html", a=a, b=b, by=by, rows=rows, chart=_chart(recent), earlier=earlier, stories=sts,
                     sources=sources.most_common(10))
 
     @app.get("/events/{event_id}", response_class=HTMLResponse, include_in_schema=False)
