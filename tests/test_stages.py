@@ -438,3 +438,15 @@ def test_reaching_a_deal_is_not_arriving_and_a_future_reflexive_meeting_is_plann
     # "si riuniranno": a literal form with a future ending is future, and a planned meeting is AGREE
     doc = run("I ministri degli esteri di Francia e Germania si riuniranno a Parigi.")
     assert any(e[0] == "AGREE" for e in ev(doc)) and not any(e[0] == "CONSULT" for e in ev(doc)), ev(doc)
+
+
+def test_a_bare_domestic_institution_belongs_to_the_sentence_actors_state():
+    doc = run("Il presidente Usa Obama ha invitato il Senato a ratificare l'accordo.", pub="2010-04-10")
+    assert ("REQUEST", ["USA"], ["USA"]) in [e[:3] for e in ev(doc)], ev(doc)
+
+
+def test_talking_with_someone_is_consulting():
+    doc = run("Il ministro degli esteri italiano sta parlando con il governo francese.")
+    assert any(e[0] == "CONSULT" and e[1] == ["ITA"] and e[2] == ["FRA"] for e in ev(doc)), ev(doc)
+    doc = run("Il ministro degli esteri italiano ha parlato con i giornalisti.")
+    assert not any(e[0] == "CONSULT" for e in ev(doc)), ev(doc)

@@ -271,6 +271,15 @@ def _corefer(doc: Document, g: list[Mention], previous: list[ActorPhrase], artic
             return None
         ents = (Entity(entity_text=doc.text[role.start:role.end], code=states[0], sector=sector),)
         why = f"{doc.text[role.start:role.end]!r}, titled, of the one state its sentence names ({states[0]})"
+    if not ents and not collective and sector in ("LEG", "JUD", "COP"):
+        # "Obama ha invitato il Senato": a bare domestic institution belongs to the state of the
+        # sentence's first actor, when that actor is one state
+        firsts = [ph for ph in previous if ph.sentence == sent and len(ph.codes) == 1
+                  and not ph.codes & {"IGO", "NGO", "UNK", "WST"}]
+        if firsts:
+            first = next(iter(firsts[0].codes))
+            ents = (Entity(entity_text=doc.text[role.start:role.end], code=first, sector=sector),)
+            why = f"{doc.text[role.start:role.end]!r} of the sentence's first actor's state ({first})"
     if not ents and not collective and sector in ("GOV", "MIL", "COP", "JUD", "LEG", "REB", "OPP", "CVL",
                                                    "LAB", "AGR", "REF", "UAF", "CRM"):
         code = _dominant_state(doc)
