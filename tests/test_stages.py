@@ -450,3 +450,14 @@ def test_talking_with_someone_is_consulting():
     assert any(e[0] == "CONSULT" and e[1] == ["ITA"] and e[2] == ["FRA"] for e in ev(doc)), ev(doc)
     doc = run("Il ministro degli esteri italiano ha parlato con i giornalisti.")
     assert not any(e[0] == "CONSULT" for e in ev(doc)), ev(doc)
+
+
+def test_a_state_institutions_act_with_no_one_else_named_is_domestic():
+    doc = run("The Nigerian government rejected the demands on Monday.", lang="en")
+    assert ("REJECT", ["NGA"], ["NGA"]) in [e[:3] for e in ev(doc)], ev(doc)
+    # a country named as such may act abroad: no guess then
+    doc = run("Pakistan has refused to deploy peacekeepers.", lang="en")
+    assert all(e[2] != ["PAK"] for e in ev(doc)), ev(doc)
+    # a meeting needs a partner: never domestic by default
+    doc = run("Il governo italiano si è riunito ieri.")
+    assert all(not (e[0] == "CONSULT" and e[2] == ["ITA"]) for e in ev(doc)), ev(doc)

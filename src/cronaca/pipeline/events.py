@@ -93,6 +93,10 @@ def _find_seq(norms: list[str], lo: int, hi: int, seqs: tuple[tuple[str, ...], .
 #: a past infinitive's auxiliary ("avoir envoyé", "aver inviato", "haber enviado", "having sent")
 _ANTERIOR_AUX = frozenset({"avoir", "aver", "avere", "haber", "having"})
 
+#: acts a state's own institutions do at home unless someone else is named
+_DOMESTIC_BY_DEFAULT = frozenset({"CONCEDE", "REJECT", "REQUEST", "ACCUSE", "THREATEN", "SANCTION", "AGREE", "SUPPORT", "RETREAT"})
+_DOMESTIC_SECTORS = frozenset({"GOV", "JUD", "COP", "LEG", "REB", "OPP", "PTY", "CVL", "LAB"})
+
 class TriggerStage:
     name = "triggers"
     requires = ("tokens", "sentences")
@@ -973,6 +977,15 @@ class ModalityStage:
                 # "lifted a state of emergency in West Darfur": eased for the people of that place
                 d.recipient = [Entity(entity_text=d.place.name, code=d.place.code, sector=None)]
                 d.explain.append(f"recipient: the people of the place eased ({d.place.code})")
+            if not d.recipient and not d.symmetric and len({e.code for e in d.actor}) == 1 \
+                    and d.event in _DOMESTIC_BY_DEFAULT and d.actor[0].sector in _DOMESTIC_SECTORS \
+                    and d.actor[0].code not in ("IGO", "NGO", "UNK", "WST"):
+                # "Sudan's government lifted a state of emergency", "the judge ordered Menem to
+                # appear": a state's own act with no one else named is done to its own people
+                code = d.actor[0].code
+                d.recipient = [Entity(entity_text="", code=code, sector=None)]
+                d.confidence -= 0.1
+                d.explain.append(f"recipient: none named; a {d.actor[0].sector} act at home ({code})")
             if not d.recipient and not d.symmetric and d.actor and d.event in ("ASSAULT", "COERCE"):
                 # coercion with no stated target is domestic, unless the lexicon says it reaches
                 # across a border ("richiudere i valichi")
