@@ -461,3 +461,9 @@ def test_a_state_institutions_act_with_no_one_else_named_is_domestic():
     # a meeting needs a partner: never domestic by default
     doc = run("Il governo italiano si è riunito ieri.")
     assert all(not (e[0] == "CONSULT" and e[2] == ["ITA"]) for e in ev(doc)), ev(doc)
+
+
+def test_with_no_recipient_in_the_frame_the_state_the_act_is_about_follows_it():
+    doc = run("Il ministro degli esteri russo ha espresso perplessità per il timore di un'adesione "
+              "dell'Ucraina al trattato nordatlantico.", pub="2018-06-20")
+    assert any(e[0] == "ACCUSE" and e[1] == ["RUS"] and "UKR" in e[2] for e in ev(doc)), ev(doc)

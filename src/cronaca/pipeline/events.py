@@ -980,12 +980,23 @@ class ModalityStage:
             if not d.recipient and not d.symmetric and len({e.code for e in d.actor}) == 1 \
                     and d.event in _DOMESTIC_BY_DEFAULT and d.actor[0].sector in _DOMESTIC_SECTORS \
                     and d.actor[0].code not in ("IGO", "NGO", "UNK", "WST"):
-                # "Sudan's government lifted a state of emergency", "the judge ordered Menem to
-                # appear": a state's own act with no one else named is done to its own people
                 code = d.actor[0].code
-                d.recipient = [Entity(entity_text="", code=code, sector=None)]
-                d.confidence -= 0.1
-                d.explain.append(f"recipient: none named; a {d.actor[0].sector} act at home ({code})")
+                about = next((ph for ph in doc.phrases if ph.sentence == s.index
+                              and t.tok_end <= ph.tok_start <= t.tok_end + 15
+                              and not ph.codes & {code, "UNK"}), None)
+                if about is not None:
+                    # "perplessità per una possibile adesione della Macedonia": no recipient in the
+                    # verb's frame, but the state the act is about follows it
+                    d.recipient = list(about.entities)
+                    d.confidence -= 0.15
+                    d.explain.append(f"recipient: none in the frame; the state it is about, "
+                                     f"{doc.text[about.start:about.end]!r}")
+                else:
+                    # "Sudan's government lifted a state of emergency", "the judge ordered Menem to
+                    # appear": a state's own act with no one else named is done to its own people
+                    d.recipient = [Entity(entity_text="", code=code, sector=None)]
+                    d.confidence -= 0.1
+                    d.explain.append(f"recipient: none named; a {d.actor[0].sector} act at home ({code})")
             if not d.recipient and not d.symmetric and d.actor and d.event in ("ASSAULT", "COERCE"):
                 # coercion with no stated target is domestic, unless the lexicon says it reaches
                 # across a border ("richiudere i valichi")
