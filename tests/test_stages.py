@@ -467,3 +467,11 @@ def test_with_no_recipient_in_the_frame_the_state_the_act_is_about_follows_it():
     doc = run("Il ministro degli esteri russo ha espresso perplessità per il timore di un'adesione "
               "dell'Ucraina al trattato nordatlantico.", pub="2018-06-20")
     assert any(e[0] == "ACCUSE" and e[1] == ["RUS"] and "UKR" in e[2] for e in ev(doc)), ev(doc)
+
+
+def test_a_state_acting_on_no_one_named_acts_on_the_foreign_place_it_concerns():
+    doc = run("Pakistan has refused to deploy peacekeepers in Iraq.", lang="en")
+    assert ("REJECT", ["PAK"], ["IRQ"]) in [e[:3] for e in ev(doc)], ev(doc)
+    # an institution acts at home instead ("John McCain critica l'accordo ... tra Washington e Pyongyang")
+    doc = run("The Nigerian government rejected the demands of the strikers in Lagos.", lang="en")
+    assert ("REJECT", ["NGA"], ["NGA"]) in [e[:3] for e in ev(doc)], ev(doc)

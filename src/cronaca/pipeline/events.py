@@ -977,6 +977,20 @@ class ModalityStage:
                 # "lifted a state of emergency in West Darfur": eased for the people of that place
                 d.recipient = [Entity(entity_text=d.place.name, code=d.place.code, sector=None)]
                 d.explain.append(f"recipient: the people of the place eased ({d.place.code})")
+            if not d.recipient and not d.symmetric and d.actor and d.event in _DOMESTIC_BY_DEFAULT \
+                    and not any(e.sector in _DOMESTIC_SECTORS for e in d.actor):
+                # "Pakistan refused to deploy peacekeepers in Iraq", "the withdrawal of forces from
+                # Panama": a state (not one of its institutions, which act at home, below) acting
+                # on no one named acts on the foreign place the act concerns
+                mine = {e.code for e in d.actor}
+                abroad = next((pm for pm in doc.places if pm.sentence == s.index and pm.place.code
+                               and t.tok_end <= pm.tok_start <= t.tok_end + 15 and pm.place.code not in mine
+                               and pm.place.code not in ("IGO", "NGO", "UNK", "WST")), None)
+                if abroad is not None and abroad.place.code:
+                    d.recipient = [Entity(entity_text=abroad.place.name, code=abroad.place.code, sector=None)]
+                    d.confidence -= 0.05
+                    d.explain.append(f"recipient: none named; the place the act concerns ({abroad.place.name}, "
+                                     f"{abroad.place.code})")
             if not d.recipient and not d.symmetric and len({e.code for e in d.actor}) == 1 \
                     and d.event in _DOMESTIC_BY_DEFAULT and d.actor[0].sector in _DOMESTIC_SECTORS \
                     and d.actor[0].code not in ("IGO", "NGO", "UNK", "WST"):
