@@ -475,3 +475,8 @@ def test_a_state_acting_on_no_one_named_acts_on_the_foreign_place_it_concerns():
     # an institution acts at home instead ("John McCain critica l'accordo ... tra Washington e Pyongyang")
     doc = run("The Nigerian government rejected the demands of the strikers in Lagos.", lang="en")
     assert ("REJECT", ["NGA"], ["NGA"]) in [e[:3] for e in ev(doc)], ev(doc)
+
+
+def test_an_organisation_suspending_aid_acts_on_the_place():
+    doc = run("Red Cross officials suspended aid deliveries in Baghdad on Wednesday.", lang="en", pub="2003-10-10")
+    assert ("SANCTION", ["NGO"], ["IRQ"]) in [e[:3] for e in ev(doc)], ev(doc)

@@ -977,8 +977,9 @@ class ModalityStage:
                 # "lifted a state of emergency in West Darfur": eased for the people of that place
                 d.recipient = [Entity(entity_text=d.place.name, code=d.place.code, sector=None)]
                 d.explain.append(f"recipient: the people of the place eased ({d.place.code})")
-            if not d.recipient and not d.symmetric and d.actor and d.event in _DOMESTIC_BY_DEFAULT \
-                    and not any(e.sector in _DOMESTIC_SECTORS for e in d.actor):
+            if not d.recipient and not d.symmetric and d.actor and d.event in _DOMESTIC_BY_DEFAULT | {"AID"} \
+                    and not any(e.sector in _DOMESTIC_SECTORS and e.code not in ("IGO", "NGO", "UNK", "WST")
+                                for e in d.actor):
                 # "Pakistan refused to deploy peacekeepers in Iraq", "the withdrawal of forces from
                 # Panama": a state (not one of its institutions, which act at home, below) acting
                 # on no one named acts on the foreign place the act concerns
