@@ -480,3 +480,9 @@ def test_a_state_acting_on_no_one_named_acts_on_the_foreign_place_it_concerns():
 def test_an_organisation_suspending_aid_acts_on_the_place():
     doc = run("Red Cross officials suspended aid deliveries in Baghdad on Wednesday.", lang="en", pub="2003-10-10")
     assert ("SANCTION", ["NGO"], ["IRQ"]) in [e[:3] for e in ev(doc)], ev(doc)
+
+
+def test_the_state_an_act_is_about_is_counted_from_an_agent_that_follows_the_verb():
+    doc = run("Perplessità sono state espresse dal ministro degli esteri russo Sergej Viktorovič Lavrov per il timore "
+              "di una possibile adesione dell'Ucraina al trattato nordatlantico.", pub="2018-06-20")
+    assert any(e[0] == "ACCUSE" and e[1] == ["RUS"] and "UKR" in e[2] for e in ev(doc)), ev(doc)

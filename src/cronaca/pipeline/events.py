@@ -996,8 +996,12 @@ class ModalityStage:
                     and d.event in _DOMESTIC_BY_DEFAULT and d.actor[0].sector in _DOMESTIC_SECTORS \
                     and d.actor[0].code not in ("IGO", "NGO", "UNK", "WST"):
                 code = d.actor[0].code
+                # counted from the verb, or from its agent when that follows ("espresse dal ministro X")
+                after = t.tok_end
+                if d.actor_phrase is not None and d.actor_phrase.tok_start >= t.tok_end:
+                    after = d.actor_phrase.tok_end
                 about = next((ph for ph in doc.phrases if ph.sentence == s.index
-                              and t.tok_end <= ph.tok_start <= t.tok_end + 15
+                              and after <= ph.tok_start <= after + 15
                               and not ph.codes & {code, "UNK"}), None)
                 if about is not None:
                     # "perplessità per una possibile adesione della Macedonia": no recipient in the
