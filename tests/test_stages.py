@@ -486,3 +486,10 @@ def test_the_state_an_act_is_about_is_counted_from_an_agent_that_follows_the_ver
     doc = run("Perplessità sono state espresse dal ministro degli esteri russo Sergej Viktorovič Lavrov per il timore "
               "di una possibile adesione dell'Ucraina al trattato nordatlantico.", pub="2018-06-20")
     assert any(e[0] == "ACCUSE" and e[1] == ["RUS"] and "UKR" in e[2] for e in ev(doc)), ev(doc)
+
+
+def test_an_english_noun_or_verb_after_will_or_to_is_the_verb():
+    doc = run("German Foreign Minister Oskar Fischer will visit Albania in June.", lang="en", pub="1989-01-10")
+    assert any(e[0] == "AGREE" and e[1] == ["DEU"] for e in ev(doc)), ev(doc)
+    doc = run("A Russian official offered concessions last November.", lang="en", pub="1989-01-10")
+    assert any(e[0] == "CONCEDE" and e[1] == ["RUS"] for e in ev(doc)), ev(doc)

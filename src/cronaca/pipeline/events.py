@@ -97,6 +97,10 @@ _ANTERIOR_AUX = frozenset({"avoir", "aver", "avere", "haber", "having"})
 _DOMESTIC_BY_DEFAULT = frozenset({"CONCEDE", "REJECT", "REQUEST", "ACCUSE", "THREATEN", "SANCTION", "AGREE", "SUPPORT", "RETREAT"})
 _DOMESTIC_SECTORS = frozenset({"GOV", "JUD", "COP", "LEG", "REB", "OPP", "PTY", "CVL", "LAB"})
 
+#: English words after which a noun-or-verb trigger ("visit", "attack", "aid") is the verb
+_EN_VERB_CUES = frozenset({"will", "shall", "'ll", "would", "to", "can", "could", "may", "might", "must", "should",
+                           "did", "does", "do", "not", "never", "cannot"})
+
 class TriggerStage:
     name = "triggers"
     requires = ("tokens", "sentences")
@@ -146,6 +150,10 @@ class TriggerStage:
                 j = i + len(form)
                 if doc.lang == "en" and tense == "pres" and i > s.tok_start and doc.tokens[i - 1].norm == "to":
                     tense = "inf"  # "threatened to impose": the base form after "to"
+                if doc.lang == "en" and tense == "noun" and i > s.tok_start and doc.tokens[i - 1].norm in _EN_VERB_CUES:
+                    # "will visit", "to visit", "did visit": a word that is noun and verb is a verb here
+                    prev = doc.tokens[i - 1].norm
+                    tense = "fut" if prev in ("will", "shall", "'ll") else "inf" if prev == "to" else "pres"
                 if obj is not None:
                     consumed.update(range(obj[0], obj[1]))
                 out.append(Trigger(
