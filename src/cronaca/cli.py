@@ -363,14 +363,10 @@ def _print_dyad(store: Store, a: str, b: str, *, by: str, directed: bool, fmt: s
     if plot_path is not None:
         analytics.plot_dyad(frame, a, b, str(plot_path), by=by)
         _err(f"plot written to {plot_path}")
+    if fmt in ("csv", "jsonl"):
+        _frame_out(frame, fmt, "")
+        return
     out = frame.with_columns(frame["period"].cast(str))
-    if fmt == "csv":
-        click.echo(out.write_csv(), nl=False)
-        return
-    if fmt == "jsonl":
-        for row in out.iter_rows(named=True):
-            click.echo(json.dumps(row, ensure_ascii=False))
-        return
     from rich.table import Table
     from rich.text import Text
 
@@ -388,9 +384,8 @@ def _print_dyad(store: Store, a: str, b: str, *, by: str, directed: bool, fmt: s
     if not frame.height:
         console.print(f"no stories between {a.upper()} and {b.upper()}")
     if evidence:
-        sts = [s for s in store.stories(EventFilter(since=since, until=until))
-               if s["date"] and _in_dyad(s, a.upper(), b.upper(), directed)]
-        for s in sts:
+        for s in store.dyad_stories(a, b, directed=directed, since=since, until=until, limit=None,
+                                    newest_first=False, dated_only=True):
             loc = (s.get("place") or {}).get("name")
             head = (f"{s['date']} {s['event']}{'/' + s['mode'] if s.get('mode') else ''} "
                     f"{'+'.join(s['actors'])} -> {'+'.join(s['recipients']) or '-'}{' @ ' + loc if loc else ''}: "
@@ -399,14 +394,6 @@ def _print_dyad(store: Store, a: str, b: str, *, by: str, directed: bool, fmt: s
             console.print(Text(head, style="bold"))
             for r in s["reports"]:
                 console.print(Text(f"    [{r['doc_id']} {r['language']}, {r['modality']}] \u201c{r['evidence']}\u201d"))
-
-
-def _in_dyad(s: dict[str, Any], a: str, b: str, directed: bool) -> bool:
-    acts, recs = set(s["actors"]), set(s["recipients"])
-    if s["symmetric"]:
-        parts = acts | recs
-        return a in parts and b in parts
-    return (a in acts and b in recs) or (not directed and b in acts and a in recs)
 
 
 def _fmt_cell(v: Any) -> str:

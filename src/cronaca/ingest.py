@@ -38,6 +38,10 @@ class ReadError:
 Item = Article | ReadError
 
 
+def _unreadable(src: str, e: OSError) -> ReadError:
+    return ReadError(src, f"cannot read: {e.strerror or e}")
+
+
 def _is_warc(p: Path) -> bool:
     name = p.name.lower()
     return name.endswith(".warc") or name.endswith(".warc.gz")
@@ -91,7 +95,7 @@ def read_file(path: Path, *, lang: str | None = None, pub_date: str | None = Non
     try:
         size = path.stat().st_size
     except OSError as e:
-        yield ReadError(src, f"cannot read: {e.strerror or e}")
+        yield _unreadable(src, e)
         return
     if size == 0:
         yield ReadError(src, "empty file")
@@ -102,7 +106,7 @@ def read_file(path: Path, *, lang: str | None = None, pub_date: str | None = Non
     try:
         data = path.read_bytes()
     except OSError as e:
-        yield ReadError(src, f"cannot read: {e.strerror or e}")
+        yield _unreadable(src, e)
         return
     if suffix in FEED_SUFFIXES or (suffix == ".xml" and _looks_like_feed(data)):
         yield from read_feed(src, data=data, lang=lang, pub_date=pub_date)
@@ -128,7 +132,7 @@ def _lines(path: Path, src: str) -> Iterator[tuple[int, bytes] | ReadError]:
     try:
         fh = path.open("rb")
     except OSError as e:
-        yield ReadError(src, f"cannot read: {e.strerror or e}")
+        yield _unreadable(src, e)
         return
     with fh:
         n = 0
@@ -136,7 +140,7 @@ def _lines(path: Path, src: str) -> Iterator[tuple[int, bytes] | ReadError]:
             try:
                 raw = fh.readline(MAX_LINE_BYTES + 1)
             except OSError as e:
-                yield ReadError(src, f"cannot read: {e.strerror or e}")
+                yield _unreadable(src, e)
                 return
             if not raw:
                 return
@@ -185,7 +189,7 @@ def _csv(path: Path, src: str, lang: str | None, pub_date: str | None) -> Iterat
     try:
         fh = path.open(encoding="utf-8-sig", newline="", errors="strict")
     except OSError as e:
-        yield ReadError(src, f"cannot read: {e.strerror or e}")
+        yield _unreadable(src, e)
         return
     with fh:
         try:
@@ -276,7 +280,7 @@ def _warc(path: Path, src: str, lang: str | None, pub_date: str | None) -> Itera
     try:
         fh = path.open("rb")
     except OSError as e:
-        yield ReadError(src, f"cannot read: {e.strerror or e}")
+        yield _unreadable(src, e)
         return
     with fh:
         try:

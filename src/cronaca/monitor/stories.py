@@ -305,14 +305,13 @@ class Story:
         s.cameo_meta = st["cameo_meta"]
         return s
 
-    def disagreements(self) -> dict[str, dict[str, int]]:
-        """Fields on which the reports differ, with how many said what."""
-        out: dict[str, dict[str, int]] = {}
-        for name, c in (("mode", self.modes), ("cameo", self.cameos), ("date", self.dates),
-                        ("place", self.places), ("modality", self.modalities)):
-            if len(c) > 1:
-                out[name] = dict(c)
-        return out
+
+
+def disagreements(state: dict[str, Any]) -> dict[str, dict[str, int]]:
+    """Fields on which a story's reports differ, with how many said what (from its stored state)."""
+    return {name: dict(state[key]) for name, key in (("mode", "modes"), ("cameo", "cameos"), ("date", "dates"),
+                                                     ("place", "places"), ("modality", "modalities"))
+            if len(state[key]) > 1}
 
 
 def _top(c: Counter[str]) -> str | None:
@@ -337,6 +336,8 @@ def story_row(s: Story) -> tuple[Any, ...]:
 _STORY_COLS = ("id, event, family, symmetric, actors, recipients, mode, cameo, quad_class, goldstein, plover_score, "
                "date, date_precision, lo, hi, loc_code, loc_name, lat, lon, n_reports, n_articles, n_sources, "
                "languages, outlets, first_seen, last_seen, confidence, state")
+
+_STORY_MARKS = ",".join("?" * len(_STORY_COLS.split(",")))
 
 _REPORT_SQL = """
 SELECT e.id, e.article_id, e.event, e.mode, e.cameo, e.quad_class, e.goldstein, e.plover_score, e.symmetric,
@@ -427,7 +428,7 @@ class Merger:
         """(Re)write a story's blocking keys now, so later reports of the same batch find it."""
         if s.new:
             # keys reference the story row: it must exist before they do
-            self.conn.execute(f"INSERT INTO stories ({_STORY_COLS}) VALUES ({','.join('?' * 28)})", story_row(s))
+            self.conn.execute(f"INSERT INTO stories ({_STORY_COLS}) VALUES ({_STORY_MARKS})", story_row(s))
             s.new = False
         else:
             self.conn.execute("DELETE FROM story_keys WHERE story_id = ?", (s.id,))
@@ -440,7 +441,7 @@ class Merger:
         for sid in sorted(self.touched):
             s = self.cache[sid]
             row = story_row(s)
-            c.execute(f"UPDATE stories SET ({_STORY_COLS}) = ({','.join('?' * 28)}) WHERE id = ?", (*row, sid))
+            c.execute(f"UPDATE stories SET ({_STORY_COLS}) = ({_STORY_MARKS}) WHERE id = ?", (*row, sid))
             c.execute("DELETE FROM story_dyads WHERE story_id = ?", (sid,))
             c.executemany("INSERT OR IGNORE INTO story_dyads VALUES (?,?,?,?)",
                           [(a, b, sid, row[11]) for a, b in dyads_of(s)])

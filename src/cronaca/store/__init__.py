@@ -336,12 +336,25 @@ class Store:
                         "cci": (coop - conf) / (coop + conf) if coop + conf else None})
         return out
 
-    def dyad_stories(self, a: str, b: str, *, limit: int = 200) -> list[dict[str, Any]]:
-        """The A-B stories, newest first, with their reports."""
-        rows = self.conn.execute(
-            "SELECT DISTINCT s.* FROM story_dyads d JOIN stories s ON s.id = d.story_id "
-            "WHERE (d.a = ? AND d.b = ?) OR (d.a = ? AND d.b = ?) ORDER BY s.date IS NULL, s.date DESC LIMIT ?",
-            (a.upper(), b.upper(), b.upper(), a.upper(), int(limit))).fetchall()
+    def dyad_stories(self, a: str, b: str, *, directed: bool = False, since: str | None = None,
+                     until: str | None = None, limit: int | None = 200, newest_first: bool = True,
+                     dated_only: bool = False) -> list[dict[str, Any]]:
+        """The A-B stories (both ways unless `directed`; joint acts of A and B either way), with
+        their reports; undated ones last, unless `dated_only` leaves them out."""
+        a, b = a.upper(), b.upper()
+        pairs = "(d.a = ? AND d.b = ?)" if directed else "((d.a = ? AND d.b = ?) OR (d.a = ? AND d.b = ?))"
+        args: list[Any] = [a, b] if directed else [a, b, b, a]
+        sql = [f"SELECT DISTINCT s.* FROM story_dyads d JOIN stories s ON s.id = d.story_id WHERE {pairs}"]
+        if dated_only:
+            sql.append("AND s.date IS NOT NULL")
+        sql, args = _where(sql, args, EventFilter(since=since, until=until),
+                           {"since": "s.date >= ?", "until": "s.date <= ?"})
+        sql.append("ORDER BY s.date IS NULL, s.date DESC, s.id DESC" if newest_first else
+                   "ORDER BY s.date IS NULL, s.date, s.id")
+        if limit:
+            sql.append("LIMIT ?")
+            args.append(int(limit))
+        rows = self.conn.execute(" ".join(sql), args).fetchall()
         return [story_json(r) | {"reports": self.story_reports(r["id"])} for r in rows]
 
     def story_places(self, limit: int = 2000) -> list[dict[str, Any]]:
@@ -414,9 +427,6 @@ def _limit(sql: list[str], args: list[Any], f: EventFilter) -> None:
 def story_json(r: sqlite3.Row) -> dict[str, Any]:
     """A stories row as the record users see (the merge state stays internal)."""
     state = json.loads(r["state"])
-    disagreements = {k: v for k, v in (("mode", state["modes"]), ("cameo", state["cameos"]),
-                                       ("date", state["dates"]), ("place", state["places"]),
-                                       ("modality", state["modalities"])) if len(v) > 1}
     return {
         "id": r["id"], "event": r["event"], "mode": r["mode"], "cameo": r["cameo"], "quad_class": r["quad_class"],
         "goldstein": r["goldstein"], "plover_score": r["plover_score"], "family": r["family"],
@@ -427,7 +437,7 @@ def story_json(r: sqlite3.Row) -> dict[str, Any]:
         "n_reports": r["n_reports"], "n_articles": r["n_articles"], "n_sources": r["n_sources"],
         "languages": json.loads(r["languages"]), "outlets": json.loads(r["outlets"]),
         "first_seen": r["first_seen"], "last_seen": r["last_seen"], "confidence": r["confidence"],
-        "disagreements": disagreements,
+        "disagreements": stories.disagreements(state),
     }
 
 

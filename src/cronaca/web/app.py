@@ -185,8 +185,7 @@ def create_app(store_path: str | Path, *, ingest_token: str | None = None) -> Fa
         def compute() -> list[dict[str, Any]]:
             frame = analytics.dyad_frame(store, a, b, by=by, directed=directed, since=_iso(since),
                                          until=_iso(until))
-            return [{k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in r.items()}
-                    for r in frame.iter_rows(named=True)]
+            return _records(frame)
 
         rows = cached(store, ("dyad", a.upper(), b.upper(), by, directed, since, until), compute)
         return {"a": a.upper(), "b": b.upper(), "by": by, "directed": directed, "periods": rows}
@@ -201,8 +200,7 @@ def create_app(store_path: str | Path, *, ingest_token: str | None = None) -> Fa
         def compute() -> list[dict[str, Any]]:
             frame = analytics.alerts_frame(store, by=by, since=_iso(since), window=window, z=z,
                                            min_count=min_count)
-            return [{k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in r.items()}
-                    for r in frame.iter_rows(named=True)]
+            return _records(frame)
 
         return list(cached(store, ("alerts", by, since, window, z, min_count), compute))
 
@@ -362,6 +360,12 @@ def _fingerprint(path: Path) -> tuple[int, ...]:
         except OSError:
             out += [0, 0]
     return tuple(out)
+
+
+def _records(frame: Any) -> list[dict[str, Any]]:
+    """A polars frame as JSON-ready rows (dates as ISO strings)."""
+    return [{k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in r.items()}
+            for r in frame.iter_rows(named=True)]
 
 
 def _iso(d: dt.date | None) -> str | None:
