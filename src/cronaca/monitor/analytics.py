@@ -104,6 +104,8 @@ def dyad_frame(store: Store, a: str, b: str, *, by: str = "month", directed: boo
     if types.height:
         wide = types.pivot(on="event", index="period", values="count").fill_null(0) \
             .with_columns(pl.exclude("period").cast(pl.Int64))
+        # group_by does not keep an order: name the type columns in a fixed (alphabetical) one
+        wide = wide.select("period", *sorted(c for c in wide.columns if c != "period"))
         wide = wide.rename({c: f"type_{c}" for c in wide.columns if c != "period"})
         out = out.join(wide, on="period", how="left")
     if fill and out.height:
